@@ -1,0 +1,16 @@
+// Subcommands of the `tocsin` executable. Each Add* function registers one
+// subcommand: it parses options into that command's config struct and, when run,
+// calls the owning stage's single entry point and records its exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tocsin::app {
+
+// Exit code of the subcommand that ran (0 when it succeeded).
+int& ExitCode();
+
+void AddZonesCommand(CLI::App& app);  // tocsin zones info | lookup
+void AddScoreCommand(CLI::App& app);  // tocsin score
+
+}  // namespace tocsin::app
