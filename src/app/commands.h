@@ -12,5 +12,6 @@ int& ExitCode();
 
 void AddZonesCommand(CLI::App& app);  // tocsin zones info | lookup
 void AddScoreCommand(CLI::App& app);  // tocsin score
+void AddHistoryCommand(CLI::App& app);  // tocsin history
 
 }  // namespace tocsin::app

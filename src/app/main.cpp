@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "tocsin 0.1.0");
   tocsin::app::AddZonesCommand(app);
   tocsin::app::AddScoreCommand(app);
+  tocsin::app::AddHistoryCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tocsin::app::ExitCode();
 }
