@@ -1,0 +1,26 @@
+// tocsin score: scores an alert log against a scenario's truth (eval::RunScore).
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "eval/run_score.h"
+
+namespace tocsin::app {
+
+void AddScoreCommand(CLI::App& app) {
+  auto config = std::make_shared<eval::ScoreConfig>();
+  CLI::App* cmd = app.add_subcommand(
+      "score",
+      "Score an alert log against a scenario's truth.json (spec/scenario.md). Exit status: 0 scored, "
+      "1 could not score, 3 scored but the log had unreadable lines (listed on stderr).");
+  cmd->add_option("--truth", config->truth_path, "the scenario's truth.json")->required();
+  cmd->add_option("--alerts", config->alerts_path, "the alert log (JSON Lines, spec/alert-log.md)")->required();
+  cmd->add_option("--zones", config->zones,
+                  "zone catalog name or path (default: truth.json's \"zones\", else ua-hromadas)");
+  cmd->add_flag("--json", config->json, "print a JSON object instead of a table");
+  cmd->add_option("--missed-examples", config->max_missed_examples, "how many missed pairs to list")
+      ->capture_default_str();
+  cmd->callback([config] { ExitCode() = eval::RunScore(*config, std::cout, std::cerr); });
+}
+
+}  // namespace tocsin::app

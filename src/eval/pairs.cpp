@@ -1,0 +1,180 @@
+#include "eval/pairs.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numbers>
+#include <optional>
+#include <thread>
+
+namespace tocsin::eval {
+namespace {
+
+const double kR = kDangerDistance.value();
+
+// An upper bound on the ground length (m) of the path from a to b when it is linear
+// in lat and lon: a degree of latitude is at most 111,694 m, a degree of longitude at
+// most 111,321 m x cos(lat), taken at the lowest |lat| on the way. Distance to a zone
+// changes by at most the ground length travelled, which makes this a Lipschitz bound.
+double PathLengthBound(LatLon a, LatLon b) {
+  const double min_abs_lat =
+      (a.lat > 0) != (b.lat > 0) ? 0.0 : std::min(std::abs(a.lat), std::abs(b.lat));
+  const double kLat = 111700.0;
+  const double kLon = 111330.0 * std::cos(min_abs_lat * std::numbers::pi / 180.0);
+  const double dy = (b.lat - a.lat) * kLat;
+  const double dx = (b.lon - a.lon) * kLon;
+  return std::sqrt(dx * dx + dy * dy) * 1.001;
+}
+
+// A flight's ground track with prefix sums of PathLengthBound. Times may be negated
+// and the order reversed (for the last crossing); then `time` is still increasing.
+struct Track {
+  std::vector<double> time;
+  std::vector<LatLon> pos;
+  std::vector<double> cum;  // cum[i]: bound on the path length from point 0 to point i
+
+  void Finish() {
+    cum.assign(pos.size(), 0.0);
+    for (std::size_t i = 1; i < pos.size(); ++i) cum[i] = cum[i - 1] + PathLengthBound(pos[i - 1], pos[i]);
+  }
+};
+
+// The track of a threat; with `midpoints`, each segment's midpoint is added as a point.
+Track MakeTrack(const TruthThreat& threat, bool reversed, bool midpoints) {
+  Track t;
+  const std::size_t n = threat.points.size();
+  const std::size_t samples = midpoints ? 2 * n - 1 : n;
+  t.time.reserve(samples);
+  t.pos.reserve(samples);
+  for (std::size_t i = 0; i < n; ++i) {
+    const TruthPoint& p = threat.points[reversed ? n - 1 - i : i];
+    if (midpoints && i > 0) {
+      const TruthPoint& q = threat.points[reversed ? n - i : i - 1];
+      const double tm = (p.time + q.time) / 2;
+      t.time.push_back(reversed ? -tm : tm);
+      t.pos.push_back({(p.position.lat + q.position.lat) / 2, (p.position.lon + q.position.lon) / 2});
+    }
+    t.time.push_back(reversed ? -p.time : p.time);
+    t.pos.push_back(p.position);
+  }
+  t.Finish();
+  return t;
+}
+
+class CrossingFinder {
+ public:
+  // `samples_only`: consider the track's points only, not the segments between them.
+  CrossingFinder(const zones::Catalog& catalog, zones::ZoneIndex zone, bool samples_only)
+      : catalog_(catalog), zone_(zone), samples_only_(samples_only) {}
+
+  // Earliest time on the track at which the distance to the zone is <= kR.
+  std::optional<double> First(const Track& tr) const {
+    const std::size_t n = tr.pos.size();
+    std::size_t k = 0;
+    double dk = Dist(tr.pos[0]);
+    while (true) {
+      if (dk <= kR) return tr.time[k];
+      if (k + 1 == n) return std::nullopt;
+      // Every point whose path position is below `clear` is farther than kR.
+      const double clear = tr.cum[k] + (dk - kR);
+      const std::size_t j =
+          static_cast<std::size_t>(std::lower_bound(tr.cum.begin() + k, tr.cum.end(), clear) -
+                                   tr.cum.begin()) - 1;
+      if (j > k) {  // points k+1..j and the path up to j are clear: jump
+        k = j;
+        dk = Dist(tr.pos[k]);
+        continue;
+      }
+      const double d1 = Dist(tr.pos[k + 1]);
+      if (samples_only_) {
+        if (d1 <= kR) return tr.time[k + 1];
+      } else if (auto hit = InSegment(tr, k, tr.time[k], tr.pos[k], dk, tr.time[k + 1], tr.pos[k + 1], d1)) {
+        return hit;
+      }
+      ++k;
+      dk = d1;
+    }
+  }
+
+ private:
+  double Dist(LatLon p) const { return catalog_.DistanceTo(zone_, p).value(); }
+
+  static LatLon At(const Track& tr, std::size_t seg, double t) {
+    const double t0 = tr.time[seg], t1 = tr.time[seg + 1];
+    const double u = t1 > t0 ? (t - t0) / (t1 - t0) : 1.0;
+    const LatLon a = tr.pos[seg], b = tr.pos[seg + 1];
+    return {a.lat + u * (b.lat - a.lat), a.lon + u * (b.lon - a.lon)};
+  }
+
+  // Earliest time in [ta, tb] (part of segment `seg`) within kR, given the distances
+  // at both ends; nullopt when there is none (to within kCrossingTolerance).
+  std::optional<double> InSegment(const Track& tr, std::size_t seg, double ta, LatLon pa, double da,
+                                  double tb, LatLon pb, double db) const {
+    if (da <= kR) return ta;
+    if ((da + db - PathLengthBound(pa, pb)) / 2 > kR) return std::nullopt;
+    if (tb - ta <= kCrossingTolerance) {
+      if (db <= kR) return tb;
+      return std::nullopt;
+    }
+    const double tm = ta + (tb - ta) / 2;
+    const LatLon pm = At(tr, seg, tm);
+    const double dm = Dist(pm);
+    if (auto hit = InSegment(tr, seg, ta, pa, da, tm, pm, dm)) return hit;
+    return InSegment(tr, seg, tm, pm, dm, tb, pb, db);
+  }
+
+  const zones::Catalog& catalog_;
+  zones::ZoneIndex zone_;
+  bool samples_only_;
+};
+
+bool EndsOnTheGround(ThreatCategory kind) {
+  return kind == ThreatCategory::kBallisticMissile || kind == ThreatCategory::kRocket;
+}
+
+}  // namespace
+
+std::vector<Pair> FindThreatPairs(const TruthThreat& threat, std::size_t threat_index,
+                                  const zones::Catalog& catalog, CrossingMethod method) {
+  std::vector<Pair> pairs;
+  if (threat.points.empty()) return pairs;
+  if (EndsOnTheGround(threat.kind)) {
+    const TruthPoint& last = threat.points.back();
+    for (zones::ZoneIndex z : catalog.ZonesWithin(last.position, kDangerDistance)) {
+      pairs.push_back({z, threat_index, last.time, last.time});
+    }
+    return pairs;
+  }
+  const bool sampled = method == CrossingMethod::kMidpointSamples;
+  const Track forward = MakeTrack(threat, /*reversed=*/false, sampled);
+  const Track backward = MakeTrack(threat, /*reversed=*/true, sampled);
+  for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(forward.pos, kDangerDistance)) {
+    CrossingFinder finder(catalog, z, sampled);
+    auto t_a = finder.First(forward);
+    if (!t_a) continue;  // the corridor query may be generous
+    auto minus_t_l = finder.First(backward);
+    const double t_l = minus_t_l ? std::max(*t_a, -*minus_t_l) : *t_a;
+    pairs.push_back({z, threat_index, *t_a, t_l});
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.zone < b.zone; });
+  return pairs;
+}
+
+std::vector<Pair> FindPairs(const Truth& truth, const zones::Catalog& catalog, CrossingMethod method) {
+  const std::size_t n = truth.threats.size();
+  std::vector<std::vector<Pair>> per_threat(n);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) per_threat[i] = FindThreatPairs(truth.threats[i], i, catalog, method);
+  };
+  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers && w < n; ++w) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  std::vector<Pair> pairs;
+  for (auto& v : per_threat) pairs.insert(pairs.end(), v.begin(), v.end());
+  return pairs;
+}
+
+}  // namespace tocsin::eval

@@ -1,0 +1,55 @@
+#include "eval/run_score.h"
+
+#include "eval/alert_log.h"
+#include "eval/pairs.h"
+#include "eval/score.h"
+#include "eval/truth.h"
+#include "zones/catalog.h"
+
+namespace tocsin::eval {
+
+int RunScore(const ScoreConfig& config, std::ostream& out, std::ostream& err) {
+  auto truth = ReadTruthFile(config.truth_path);
+  if (!truth.ok()) {
+    err << "tocsin score: " << truth.status().message() << "\n";
+    return kScoreFailed;
+  }
+  std::string zones_name = config.zones;
+  if (zones_name.empty()) zones_name = truth->zones.empty() ? zones::kDefaultCatalog : truth->zones;
+  auto zones_path = zones::ResolveCatalogPath(zones_name);
+  if (!zones_path.ok()) {
+    err << "tocsin score: zone catalog \"" << zones_name << "\": " << zones_path.status().message()
+        << " (give one with --zones)\n";
+    return kScoreFailed;
+  }
+  auto catalog = zones::Catalog::LoadFile(*zones_path);
+  if (!catalog.ok()) {
+    err << "tocsin score: " << catalog.status().message() << "\n";
+    return kScoreFailed;
+  }
+  auto log = ReadAlertLogFile(config.alerts_path);
+  if (!log.ok()) {
+    err << "tocsin score: " << log.status().message() << "\n";
+    return kScoreFailed;
+  }
+  const std::vector<Pair> pairs = FindPairs(*truth, *catalog);
+  ScoreOptions options;
+  options.max_missed_examples = config.max_missed_examples;
+  const Score score = ComputeScore(*truth, *log, *catalog, pairs, options);
+  for (const std::string& w : score.warnings) err << "warning: " << w << "\n";
+  if (config.json) {
+    out << ToJson(score).dump(1) << "\n";
+  } else {
+    out << "score of " << config.alerts_path << " against " << config.truth_path << " on "
+        << catalog->name() << "\n";
+    PrintTable(score, out);
+  }
+  if (score.unreadable_lines > 0) {
+    err << "tocsin score: " << score.unreadable_lines << " unreadable line(s) in " << config.alerts_path
+        << " were left out; fix the system that wrote the log\n";
+    return kScoreWithBadLines;
+  }
+  return kScoreOk;
+}
+
+}  // namespace tocsin::eval

@@ -1,0 +1,28 @@
+// Entry point of `tocsin score`: reads a truth, an alert log and a zone catalog,
+// scores the log and prints the result.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+namespace tocsin::eval {
+
+struct ScoreConfig {
+  std::string truth_path;   // truth.json
+  std::string alerts_path;  // alert log, JSON Lines
+  // Catalog name or path; empty: the truth's "zones" field, else zones::kDefaultCatalog.
+  std::string zones;
+  bool json = false;        // print a JSON object instead of a table
+  std::size_t max_missed_examples = 10;
+};
+
+// Exit codes of RunScore.
+inline constexpr int kScoreOk = 0;
+inline constexpr int kScoreFailed = 1;           // nothing scored: see the message on err
+inline constexpr int kScoreWithBadLines = 3;     // scored, but the log had unreadable lines
+
+// Prints the score on `out` (table or JSON) and every problem found on `err`, one per
+// line ("FILE: line N: REASON"). Returns one of the exit codes above.
+int RunScore(const ScoreConfig& config, std::ostream& out, std::ostream& err);
+
+}  // namespace tocsin::eval

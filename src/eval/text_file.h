@@ -1,0 +1,17 @@
+// Reading whole text files for the eval readers.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace tocsin::eval {
+
+// The whole content of the file at `path`; an error naming the path and the reason
+// when it cannot be opened or read.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+// 1-based line number of byte offset `byte` in `text` (clamped to the text's end).
+int LineOfByte(const std::string& text, std::size_t byte);
+
+}  // namespace tocsin::eval
