@@ -1,6 +1,8 @@
 // tocsin score: scores an alert log against a scenario's truth (eval::RunScore).
 #include <iostream>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "app/commands.h"
 #include "eval/run_score.h"
@@ -18,6 +20,12 @@ void AddScoreCommand(CLI::App& app) {
   cmd->add_option("--zones", config->zones,
                   "zone catalog name or path (default: truth.json's \"zones\", else ua-hromadas)");
   cmd->add_flag("--json", config->json, "print a JSON object instead of a table");
+  const std::map<std::string, eval::CrossingMethod> methods = {
+      {"exact", eval::CrossingMethod::kExact}, {"midpoint", eval::CrossingMethod::kMidpointSamples}};
+  cmd->add_option("--crossing", config->crossing,
+                  "how t_a/t_l are found: exact (the spec's first/last moment, default) or midpoint "
+                  "(points and segment midpoints only, as the spec example's generator did)")
+      ->transform(CLI::CheckedTransformer(methods, CLI::ignore_case));
   cmd->add_option("--missed-examples", config->max_missed_examples, "how many missed pairs to list")
       ->capture_default_str();
   cmd->callback([config] { ExitCode() = eval::RunScore(*config, std::cout, std::cerr); });

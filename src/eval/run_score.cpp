@@ -32,7 +32,7 @@ int RunScore(const ScoreConfig& config, std::ostream& out, std::ostream& err) {
     err << "tocsin score: " << log.status().message() << "\n";
     return kScoreFailed;
   }
-  const std::vector<Pair> pairs = FindPairs(*truth, *catalog);
+  const std::vector<Pair> pairs = FindPairs(*truth, *catalog, config.crossing);
   ScoreOptions options;
   options.max_missed_examples = config.max_missed_examples;
   const Score score = ComputeScore(*truth, *log, *catalog, pairs, options);

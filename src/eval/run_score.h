@@ -5,6 +5,8 @@
 #include <ostream>
 #include <string>
 
+#include "eval/pairs.h"
+
 namespace tocsin::eval {
 
 struct ScoreConfig {
@@ -13,6 +15,7 @@ struct ScoreConfig {
   // Catalog name or path; empty: the truth's "zones" field, else zones::kDefaultCatalog.
   std::string zones;
   bool json = false;        // print a JSON object instead of a table
+  CrossingMethod crossing = CrossingMethod::kExact;
   std::size_t max_missed_examples = 10;
 };
 

@@ -1,0 +1,106 @@
+// RunScore end to end on files in a temporary folder: output, messages, exit codes.
+#include "eval/run_score.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "eval/test_catalogs.h"
+
+namespace tocsin::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunScoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tocsin_run_score_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    Write("zones.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" +
+                               testing::SquareFeature("Z1", 0, 1.0, 0.1, ",\"population\":3600") + "]}");
+    // A drone through Z1: t_a = 982.03, t_l = 1117.97; first seen at 0.
+    Write("truth.json",
+          R"({"name":"t","epoch":0,"zones":"ignored-because-of---zones","threats":[)"
+          R"({"id":"D1","kind":"drone","model":"x","points":[[0,0.05,0,100],[2000,0.05,2,100]],)"
+          R"("end":"impact","first_seen":0}]})");
+    config_.truth_path = Path("truth.json");
+    config_.alerts_path = Path("alerts.jsonl");
+    config_.zones = Path("zones.geojson");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  int Run() {
+    out_.str("");
+    err_.str("");
+    return RunScore(config_, out_, err_);
+  }
+
+  fs::path dir_;
+  ScoreConfig config_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(RunScoreTest, PrintsJsonWithTheExampleFields) {
+  // One alert [900, 1200] on Z1 (population 3600): warning 82.03 s, burden 300 s x 3600
+  // people = 300 people-hours.
+  Write("alerts.jsonl", R"({"event":"start","alert":"A1","zone":"Z1","time":900})" "\n"
+                        R"({"event":"end","alert":"A1","zone":"Z1","time":1200})" "\n");
+  config_.json = true;
+  ASSERT_EQ(Run(), kScoreOk) << err_.str();
+  const auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j.at("pairs"), 1);
+  EXPECT_EQ(j.at("scored"), 1);
+  EXPECT_EQ(j.at("missed"), 0);
+  EXPECT_NEAR(j.at("warning_median_s").get<double>(), 82.03, 0.05);
+  EXPECT_NEAR(j.at("burden").get<double>(), 300, 1e-9);
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(RunScoreTest, TableByDefault) {
+  Write("alerts.jsonl", "");
+  ASSERT_EQ(Run(), kScoreOk) << err_.str();
+  EXPECT_NE(out_.str().find("missed"), std::string::npos);
+  EXPECT_NE(out_.str().find("people-hours"), std::string::npos);
+  EXPECT_NE(out_.str().find("zone Z1  threat D1"), std::string::npos) << out_.str();
+}
+
+TEST_F(RunScoreTest, UnreadableLinesAreScoredAroundWarnedAndExitThree) {
+  Write("alerts.jsonl", "garbage\n" R"({"event":"start","alert":"A1","zone":"Z1","time":900})" "\n"
+                        R"({"event":"start","alert":"A2","zone":"Z9","time":900})" "\n");
+  config_.json = true;
+  EXPECT_EQ(Run(), kScoreWithBadLines);
+  const auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j.at("unreadable_lines"), 1);
+  EXPECT_EQ(j.at("alerts"), 1);
+  EXPECT_NE(err_.str().find(Path("alerts.jsonl") + ": line 1: not valid JSON"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("line 3: alert A2 is on zone \"Z9\""), std::string::npos) << err_.str();
+}
+
+TEST_F(RunScoreTest, BadTruthFailsWithFileAndReason) {
+  Write("truth.json", R"({"threats":[{"id":"D1","kind":"ufo"}]})");
+  Write("alerts.jsonl", "");
+  EXPECT_EQ(Run(), kScoreFailed);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_NE(err_.str().find(Path("truth.json") + ": threat 0 (id D1): \"kind\""), std::string::npos) << err_.str();
+}
+
+TEST_F(RunScoreTest, MissingLogOrCatalogFails) {
+  EXPECT_EQ(Run(), kScoreFailed);  // alerts.jsonl was never written
+  EXPECT_NE(err_.str().find("cannot open"), std::string::npos) << err_.str();
+  Write("alerts.jsonl", "");
+  config_.zones = Path("nope.geojson");
+  EXPECT_EQ(Run(), kScoreFailed);
+  EXPECT_NE(err_.str().find("nope"), std::string::npos) << err_.str();
+}
+
+}  // namespace
+}  // namespace tocsin::eval
