@@ -1,0 +1,116 @@
+// The alert engine: turns the current dangers (one per track) into per-zone alert
+// and pre-alert starts and ends, written to an AlertSink in the order decided.
+//
+// Rules (per threat category, from the Policy):
+//  - A danger *touches* zone Z for the alert when one of its pieces (not
+//    prealert_only) reaches Z, the piece's window has not passed, the danger's
+//    confidence >= min_confidence, and the threat can arrive within
+//    Z.shelter + lead_margin.
+//  - It touches Z for the pre-alert when a piece reaches Z, its window has not
+//    passed, confidence >= prealert_min_confidence and the threat can arrive within
+//    max(prealert_horizon, Z.shelter + lead_margin). Alert-touching implies
+//    pre-alert-touching, so a pre-alert is open whenever an alert is.
+//  - A level opens ("start"/"prestart") when something touches the zone and none is
+//    open; it ends ("end"/"preend") once nothing has touched it for `hold` (the
+//    category's hold of each contributing track; `destroyed_hold` for a track that
+//    ended destroyed). At most one open alert and one open pre-alert per zone;
+//    widening or extending writes nothing.
+//  - End reasons: threat_passed (the danger moved on or its window passed),
+//    threat_destroyed / track_lost (the track was removed with that reason and was
+//    the last to touch), operator (CancelZone).
+//  - Fail-safe: a danger whose uncertainty exceeds max_uncertainty, any of whose
+//    sensors is stale, or with a piece that cannot be placed (non-finite numbers), is
+//    widened to every zone of the parent regions of the zones it touches, with the
+//    danger's earliest arrival. An update none of whose pieces can be placed (no
+//    pieces, or all invalid) keeps the danger's previous zones (never quietly
+//    shrinks to nothing); their time windows still expire. A lost track
+//    keeps acting for lost_coast before its hold starts.
+//
+// Time: every call takes `now` (scenario or wall-clock Unix seconds, from the
+// caller's injected Clock); events carry it as their time. Calls must come with
+// non-decreasing `now`. Decisions are deterministic: the same calls give the same
+// events and ids (zones are decided in catalog order).
+//
+// Cost: UpsertDanger is one catalog query per piece plus O(zones touched);
+// Tick is O(zones with a contributor or an open alert).
+//
+// Thread-safety: not synchronised; one owner thread calls everything. The catalog
+// and the sink must outlive the engine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "alert/alert_ids.h"
+#include "alert/alert_log.h"
+#include "alert/danger.h"
+#include "alert/policy.h"
+#include "zones/catalog.h"
+
+namespace tocsin::alert {
+
+struct ActiveAlert {
+  bool prealert = false;
+  AlertId id;
+  zones::ZoneIndex zone = 0;
+  UnixTime started;
+  std::vector<TrackId> threats;  // tracks that touched it since it started, ascending
+  ThreatCategory category = ThreatCategory::kUnknown;
+};
+
+// Counters for monitoring.
+struct EngineStats {
+  std::uint64_t upserts = 0;
+  std::uint64_t widened_dangers = 0;       // upserts widened by the fail-safe
+  std::uint64_t kept_previous_zones = 0;   // upserts with no placeable piece; previous zones kept
+  std::uint64_t bad_pieces = 0;            // pieces that could not be placed
+};
+
+class AlertEngine {
+ public:
+  AlertEngine(const zones::Catalog& catalog, Policy policy, AlertSink& sink,
+              AlertIdAllocator::State ids = {});
+  ~AlertEngine();
+  AlertEngine(const AlertEngine&) = delete;
+  AlertEngine& operator=(const AlertEngine&) = delete;
+
+  // Sets the danger of `danger.track` (replacing its previous one) and decides the
+  // zones it affects at `now`. A lost track given a danger again is live again.
+  void UpsertDanger(const Danger& danger, UnixTime now);
+  // Convenience: upserts each danger and removes (as threat_passed) every live track
+  // not among them, then Ticks. For callers that hand the whole set at once.
+  void Update(std::span<const Danger> dangers, UnixTime now);
+  // The track ended. kTrackLost: its danger coasts for lost_coast first.
+  // kThreatDestroyed: its zones are held for destroyed_hold only. Others: removed now,
+  // ordinary hold. Unknown tracks are ignored.
+  void RemoveDanger(const TrackId& track, EndReason reason, UnixTime now);
+  // Marks a sensor feed stale (blind) or fresh; dangers depending on it are widened
+  // while it is stale.
+  void SetSensorStale(const SensorId& sensor, bool stale, UnixTime now);
+  // An operator lifts the alert and pre-alert of a zone (reason "operator"). The
+  // tracks touching it now cannot reopen it; other tracks can. Returns false for an
+  // unknown zone.
+  bool CancelZone(const ZoneId& zone, UnixTime now);
+  // Decides every zone whose state can change with time (thresholds reached, holds
+  // expired, coasting tracks ended). Call about once a second.
+  void Tick(UnixTime now);
+
+  // Adopts alerts left open by a previous run (AlertLogState::open) so that they are
+  // ended, not restarted; each is held for the hold of its category from `now`.
+  // Call before any danger. Unknown zones are skipped.
+  void RestoreOpenAlerts(std::span<const AlertEvent> open_starts, UnixTime now);
+
+  std::vector<ActiveAlert> Active() const;  // in zone order, pre-alert first
+  // The id allocator's state, to persist and hand to the next run's constructor.
+  const AlertIdAllocator::State& id_state() const;
+  const EngineStats& stats() const;
+  const Policy& policy() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tocsin::alert

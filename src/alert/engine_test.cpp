@@ -1,0 +1,446 @@
+#include "alert/engine.h"
+
+#include <cmath>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "alert/test_catalog.h"
+
+namespace tocsin::alert {
+namespace {
+
+using testing::LoadOrDie;
+using testing::RowCentre;
+using testing::RowZones;
+
+// Base values: lead 60, hold 90, min_confidence 0.5, pre-alert horizon 600,
+// destroyed_hold 30, lost_coast 120, max_uncertainty 15 km, for every category.
+Policy BasePolicy() {
+  Policy p;
+  p.categories.fill(CategoryPolicy{});
+  return p;
+}
+
+Danger DiscDanger(const std::string& track, LatLon centre, double radius_m, double arrival, double departure,
+                  double confidence = 0.9, ThreatCategory cat = ThreatCategory::kDrone) {
+  Danger d;
+  d.track = TrackId(track);
+  d.category = cat;
+  d.confidence = confidence;
+  d.uncertainty = Metres(500);
+  d.areas.push_back({Disc{centre, Metres(radius_m)}, UnixTime(arrival), UnixTime(departure)});
+  return d;
+}
+
+std::vector<AlertEvent> OfKind(const MemoryAlertSink& sink, AlertEventKind k) {
+  std::vector<AlertEvent> out;
+  for (const auto& e : sink.events())
+    if (e.kind == k) out.push_back(e);
+  return out;
+}
+
+std::set<std::string> ZonesOf(const std::vector<AlertEvent>& es) {
+  std::set<std::string> out;
+  for (const auto& e : es) out.insert(e.zone.str());
+  return out;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() : catalog_(LoadOrDie(RowZones(6, 3))) {}
+  AlertEngine MakeEngine(Policy p = BasePolicy()) { return AlertEngine(catalog_, std::move(p), sink_); }
+  void TickRange(AlertEngine& e, double from, double to, double step = 1.0) {
+    for (double t = from; t <= to + 1e-9; t += step) e.Tick(UnixTime(t));
+  }
+  zones::Catalog catalog_;
+  MemoryAlertSink sink_;
+};
+
+constexpr double T0 = 1757203200.0;
+
+TEST_F(EngineTest, AlertStartsOnlyOnceArrivalIsWithinShelterPlusLead) {
+  AlertEngine e = MakeEngine();
+  // Arrives in zone Z2 at T0+300; shelter 90 + lead 60 = 150 s: alert from T0+150.
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 300, T0 + 400), UnixTime(T0));
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kStart).empty());
+  TickRange(e, T0 + 1, T0 + 149);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kStart).empty());
+  e.Tick(UnixTime(T0 + 150));
+  auto starts = OfKind(sink_, AlertEventKind::kStart);
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].zone.str(), "Z2");
+  EXPECT_EQ(starts[0].time.seconds(), T0 + 150);
+  EXPECT_EQ(starts[0].alert.str(), "A-000001");
+  EXPECT_EQ(starts[0].threats, std::vector<TrackId>{TrackId("trk-1")});
+  EXPECT_EQ(starts[0].category, ThreatCategory::kDrone);
+  ASSERT_TRUE(starts[0].expected_s.has_value());
+  EXPECT_DOUBLE_EQ(*starts[0].expected_s, 150.0);
+}
+
+TEST_F(EngineTest, LowConfidenceGivesPreAlertOnly) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 10, T0 + 400, /*confidence=*/0.3), UnixTime(T0));
+  TickRange(e, T0, T0 + 100);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kStart).empty());
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreStart).size(), 1u);
+}
+
+TEST_F(EngineTest, PreAlertComesEarlierAndWider) {
+  AlertEngine e = MakeEngine();
+  Danger d = DiscDanger("trk-1", RowCentre(1), 100, T0 + 500, T0 + 700);
+  // A wider "may reach" piece over Z3..Z4, pre-alert only.
+  d.areas.push_back({Corridor{{RowCentre(3), RowCentre(4)}, Metres(100)}, UnixTime(T0 + 400), UnixTime(T0 + 900), true});
+  e.UpsertDanger(d, UnixTime(T0));
+  // Within the 600 s pre-alert horizon at once, nowhere near the 150 s alert window.
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kPreStart)), (std::set<std::string>{"Z1", "Z3", "Z4"}));
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kStart).empty());
+  TickRange(e, T0 + 1, T0 + 600);
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z1"}));
+  const auto pre = OfKind(sink_, AlertEventKind::kPreStart);
+  const auto start = OfKind(sink_, AlertEventKind::kStart);
+  EXPECT_EQ(pre[0].alert.str(), "P-000001");
+  EXPECT_LT(pre[0].time.seconds(), start[0].time.seconds());
+  // The pre-alert of a zone outlives (or ends with) its alert: end before preend.
+  TickRange(e, T0 + 601, T0 + 1200);
+  const auto& ev = sink_.events();
+  auto pos = [&](AlertEventKind k, const std::string& zone) {
+    for (std::size_t i = 0; i < ev.size(); ++i)
+      if (ev[i].kind == k && ev[i].zone.str() == zone) return static_cast<int>(i);
+    return -1;
+  };
+  ASSERT_GE(pos(AlertEventKind::kEnd, "Z1"), 0);
+  EXPECT_LT(pos(AlertEventKind::kEnd, "Z1"), pos(AlertEventKind::kPreEnd, "Z1"));
+}
+
+TEST_F(EngineTest, HoldTimeHysteresisNoFlappingWhenDangerFlickers) {
+  AlertEngine e = MakeEngine();
+  // Confidence flickers above/below the minimum every 20 s for 5 minutes.
+  double t = T0;
+  for (int i = 0; i < 15; ++i, t += 20) {
+    e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0, T0 + 3600, i % 2 ? 0.2 : 0.9), UnixTime(t));
+    TickRange(e, t, t + 19);
+  }
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  // Last confident update was at T0+280; it ends 90 s after the last touch.
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0, T0 + 3600, 0.2), UnixTime(t));
+  const double last_touch = T0 + 280 + 19;  // still touching at every tick of that window
+  TickRange(e, t, last_touch + 89);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  TickRange(e, last_touch + 90, last_touch + 91);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), last_touch + 90);
+  EXPECT_EQ(ends[0].reason, EndReason::kThreatPassed);
+}
+
+TEST_F(EngineTest, ReasonThreatPassedWhenDangerMovesOn) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 600), UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(4), 100, T0 + 10, T0 + 600), UnixTime(T0 + 10));
+  TickRange(e, T0 + 10, T0 + 200);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].zone.str(), "Z1");
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 100);
+  EXPECT_EQ(ends[0].reason, EndReason::kThreatPassed);
+}
+
+TEST_F(EngineTest, ReasonThreatPassedWhenWindowPasses) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 30), UnixTime(T0));
+  TickRange(e, T0, T0 + 200);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 30 + 90);
+}
+
+TEST_F(EngineTest, ReasonThreatDestroyedAfterDestroyedHold) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 600), UnixTime(T0));
+  e.RemoveDanger(TrackId("trk-1"), EndReason::kThreatDestroyed, UnixTime(T0 + 50));
+  TickRange(e, T0 + 50, T0 + 79);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  e.Tick(UnixTime(T0 + 80));
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].reason, EndReason::kThreatDestroyed);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreEnd).at(0).reason, EndReason::kThreatDestroyed);
+}
+
+TEST_F(EngineTest, LostTrackNeverEndsBeforeCoastPlusHoldAndSaysTrackLost) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  e.RemoveDanger(TrackId("trk-1"), EndReason::kTrackLost, UnixTime(T0 + 10));
+  TickRange(e, T0 + 10, T0 + 10 + 120 + 90 - 1);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  TickRange(e, T0 + 220, T0 + 221);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 220);
+  EXPECT_EQ(ends[0].reason, EndReason::kTrackLost);
+}
+
+TEST_F(EngineTest, LostTrackWithoutCoastStillHeld) {
+  Policy p = BasePolicy();
+  for (auto& c : p.categories) c.lost_coast = Seconds(0);
+  AlertEngine e = MakeEngine(p);
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  e.RemoveDanger(TrackId("trk-1"), EndReason::kTrackLost, UnixTime(T0 + 10));
+  TickRange(e, T0 + 10, T0 + 99);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  e.Tick(UnixTime(T0 + 100));
+  ASSERT_EQ(OfKind(sink_, AlertEventKind::kEnd).size(), 1u);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kEnd)[0].reason, EndReason::kTrackLost);
+}
+
+TEST_F(EngineTest, LostTrackSeenAgainKeepsItsAlert) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  e.RemoveDanger(TrackId("trk-1"), EndReason::kTrackLost, UnixTime(T0 + 10));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 100));
+  TickRange(e, T0 + 100, T0 + 600);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+}
+
+TEST_F(EngineTest, OperatorCancelEndsAndOnlyNewTracksReopen) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  EXPECT_TRUE(e.CancelZone(ZoneId("Z1"), UnixTime(T0 + 5)));
+  EXPECT_FALSE(e.CancelZone(ZoneId("nope"), UnixTime(T0 + 5)));
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].reason, EndReason::kOperator);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreEnd).at(0).reason, EndReason::kOperator);
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 10));
+  TickRange(e, T0 + 10, T0 + 30);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  e.UpsertDanger(DiscDanger("trk-2", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 31));
+  auto starts = OfKind(sink_, AlertEventKind::kStart);
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[1].threats, std::vector<TrackId>{TrackId("trk-2")});
+}
+
+TEST_F(EngineTest, OneOpenAlertPerZoneWithSeveralTracks) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-2", RowCentre(1), 100, T0, T0 + 3600, 0.9, ThreatCategory::kCruiseMissile),
+                 UnixTime(T0 + 5));
+  e.RemoveDanger(TrackId("trk-1"), EndReason::kThreatDestroyed, UnixTime(T0 + 10));
+  TickRange(e, T0 + 10, T0 + 200);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());  // trk-2 still there
+  auto active = e.Active();
+  ASSERT_EQ(active.size(), 2u);
+  EXPECT_EQ(active[1].threats, (std::vector<TrackId>{TrackId("trk-1"), TrackId("trk-2")}));
+  e.RemoveDanger(TrackId("trk-2"), EndReason::kThreatDestroyed, UnixTime(T0 + 201));
+  TickRange(e, T0 + 201, T0 + 300);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].reason, EndReason::kThreatDestroyed);
+  EXPECT_TRUE(e.Active().empty());
+}
+
+TEST_F(EngineTest, StartCategoryIsEarliestArrivingThenMostSevere) {
+  AlertEngine e = MakeEngine();
+  std::vector<Danger> ds = {DiscDanger("trk-d", RowCentre(1), 100, T0 + 50, T0 + 3600),
+                            DiscDanger("trk-b", RowCentre(1), 100, T0 + 50, T0 + 3600, 0.9,
+                                       ThreatCategory::kBallisticMissile)};
+  e.Update(ds, UnixTime(T0));
+  auto starts = OfKind(sink_, AlertEventKind::kStart);
+  ASSERT_EQ(starts.size(), 1u);
+  // Both upserted in one Update; the first upsert opened it alone.
+  EXPECT_EQ(starts[0].category, ThreatCategory::kDrone);
+  sink_.Clear();
+  AlertEngine e2 = MakeEngine();
+  Danger both_zone2 = DiscDanger("trk-x", RowCentre(3), 100, T0 + 100, T0 + 3600);
+  Danger early = DiscDanger("trk-y", RowCentre(3), 100, T0 + 20, T0 + 3600, 0.9, ThreatCategory::kCruiseMissile);
+  e2.UpsertDanger(both_zone2, UnixTime(T0 - 200));  // outside the window: nothing yet
+  e2.UpsertDanger(early, UnixTime(T0 - 200));
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kStart).empty());
+  e2.Tick(UnixTime(T0));  // both now within 150 s
+  starts = OfKind(sink_, AlertEventKind::kStart);
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].category, ThreatCategory::kCruiseMissile);
+  EXPECT_EQ(starts[0].threats, (std::vector<TrackId>{TrackId("trk-x"), TrackId("trk-y")}));
+  EXPECT_DOUBLE_EQ(*starts[0].expected_s, 20.0);
+}
+
+TEST_F(EngineTest, UpdateRemovesTracksNoLongerGiven) {
+  AlertEngine e = MakeEngine();
+  std::vector<Danger> one = {DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600)};
+  e.Update(one, UnixTime(T0));
+  e.Update({}, UnixTime(T0 + 1));
+  TickRange(e, T0 + 2, T0 + 100);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 91);
+}
+
+// Plays a fixed call sequence; used to check that ids and events are deterministic.
+std::vector<AlertEvent> Play(const zones::Catalog& c, AlertIdAllocator::State ids, AlertIdAllocator::State* after) {
+  MemoryAlertSink sink;
+  AlertEngine e(c, BasePolicy(), sink, ids);
+  e.UpsertDanger(DiscDanger("trk-2", RowCentre(4), 100, T0, T0 + 60), UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 9000, T0, T0 + 60), UnixTime(T0));
+  for (double t = T0; t < T0 + 400; t += 1) e.Tick(UnixTime(t));
+  *after = e.id_state();
+  return sink.events();
+}
+
+TEST_F(EngineTest, IdsAreDeterministicAndRestorable) {
+  AlertIdAllocator::State s1, s2;
+  auto a = Play(catalog_, {}, &s1);
+  auto b = Play(catalog_, {}, &s2);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(s1, s2);
+  ASSERT_FALSE(a.empty());
+  std::set<std::string> ids;
+  for (const auto& ev : a) {
+    if (IsStart(ev.kind)) EXPECT_TRUE(ids.insert(ev.alert.str()).second) << "reissued " << ev.alert.str();
+  }
+  // A restarted engine given the saved state continues the numbering.
+  AlertIdAllocator::State s3;
+  auto c = Play(catalog_, s1, &s3);
+  for (const auto& ev : c) {
+    if (IsStart(ev.kind)) EXPECT_TRUE(ids.insert(ev.alert.str()).second) << "reissued " << ev.alert.str();
+  }
+  EXPECT_EQ(s3.next_alert, 2 * s1.next_alert - 1);
+}
+
+TEST_F(EngineTest, RestoredOpenAlertsAreEndedNotRestarted) {
+  MemoryAlertSink first;
+  {
+    AlertEngine e(catalog_, BasePolicy(), first);
+    e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  }
+  ASSERT_EQ(first.events().size(), 2u);  // prestart, start
+  AlertEngine e = MakeEngine();
+  e.RestoreOpenAlerts(first.events(), UnixTime(T0 + 60));
+  ASSERT_EQ(e.Active().size(), 2u);
+  // The same track again: nothing new is written.
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 100), UnixTime(T0 + 61));
+  EXPECT_TRUE(sink_.events().empty());
+  TickRange(e, T0 + 61, T0 + 400);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].alert, first.events()[1].alert);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 190);
+}
+
+// --- fail-safe ------------------------------------------------------------------
+
+TEST_F(EngineTest, LargeUncertaintyWidensToTheParentRegion) {
+  AlertEngine e = MakeEngine();
+  Danger d = DiscDanger("trk-1", RowCentre(1), 100, T0 + 60, T0 + 600);
+  d.uncertainty = Metres(14000);  // within the 15 km bound
+  e.UpsertDanger(d, UnixTime(T0));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z1"}));
+  d.uncertainty = Metres(20000);
+  e.UpsertDanger(d, UnixTime(T0 + 1));
+  // Region R0 = Z0..Z2; R1 (Z3..Z5) untouched.
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z0", "Z1", "Z2"}));
+  EXPECT_EQ(e.stats().widened_dangers, 1u);
+  d.uncertainty = Metres(std::nan(""));  // unknown uncertainty also widens
+  e.UpsertDanger(d, UnixTime(T0 + 2));
+  EXPECT_EQ(e.stats().widened_dangers, 2u);
+}
+
+TEST_F(EngineTest, StaleSensorWidensAndFreshSensorNarrowsAfterHold) {
+  AlertEngine e = MakeEngine();
+  Danger d = DiscDanger("trk-1", RowCentre(4), 100, T0 + 60, T0 + 3600);
+  d.sensors = {SensorId("radar-1"), SensorId("ac-2")};
+  e.UpsertDanger(d, UnixTime(T0));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z4"}));
+  e.SetSensorStale(SensorId("other"), true, UnixTime(T0 + 1));
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  e.SetSensorStale(SensorId("ac-2"), true, UnixTime(T0 + 2));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z3", "Z4", "Z5"}));
+  // Updates while blind stay wide.
+  e.UpsertDanger(d, UnixTime(T0 + 3));
+  TickRange(e, T0 + 3, T0 + 300);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  e.SetSensorStale(SensorId("ac-2"), false, UnixTime(T0 + 301));
+  TickRange(e, T0 + 301, T0 + 500);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  EXPECT_EQ(ZonesOf(ends), (std::set<std::string>{"Z3", "Z5"}));
+  for (const auto& end : ends) EXPECT_EQ(end.time.seconds(), T0 + 391);
+}
+
+TEST_F(EngineTest, NeverShrinksToNothing) {
+  AlertEngine e = MakeEngine();
+  Danger d = DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600);
+  e.UpsertDanger(d, UnixTime(T0));
+  // An update with no pieces, then one whose only piece cannot be placed.
+  Danger empty = d;
+  empty.areas.clear();
+  e.UpsertDanger(empty, UnixTime(T0 + 10));
+  Danger broken = d;
+  broken.areas[0].shape = Corridor{{LatLon{std::nan(""), 30.0}}, Metres(100)};
+  e.UpsertDanger(broken, UnixTime(T0 + 20));
+  TickRange(e, T0 + 20, T0 + 1000);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  EXPECT_EQ(e.stats().kept_previous_zones, 2u);
+  EXPECT_EQ(e.stats().bad_pieces, 1u);
+}
+
+// Regression: the never-shrink rule kept a drone's last zones after it flew out of
+// the catalog's area (its valid corridor touched no zone any more).
+TEST_F(EngineTest, NeverShrinkRuleDoesNotKeepZonesAfterThreatLeavesCatalogArea) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(5), 100, T0, T0 + 3600), UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-1", LatLon{48.05, 31.5}, 100, T0, T0 + 3600), UnixTime(T0 + 10));  // east of Z5
+  TickRange(e, T0 + 10, T0 + 200);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 100);
+  EXPECT_EQ(e.stats().kept_previous_zones, 0u);
+}
+
+TEST_F(EngineTest, UnplaceablePieceWidensTheRest) {
+  AlertEngine e = MakeEngine();
+  Danger d = DiscDanger("trk-1", RowCentre(4), 100, T0, T0 + 3600);
+  d.areas.push_back({Disc{LatLon{200, 30}, Metres(100)}, UnixTime(T0), UnixTime(T0 + 3600)});
+  e.UpsertDanger(d, UnixTime(T0));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z3", "Z4", "Z5"}));
+}
+
+TEST_F(EngineTest, NonFiniteConfidenceCountsAsSure) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600, std::nan("")), UnixTime(T0));
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+}
+
+TEST_F(EngineTest, PerCategoryOverridesApply) {
+  Policy p = BasePolicy();
+  p.categories[CategoryIndex(ThreatCategory::kBallisticMissile)].lead_margin = Seconds(300);
+  p.categories[CategoryIndex(ThreatCategory::kBallisticMissile)].min_confidence = 0.2;
+  AlertEngine e = MakeEngine(p);
+  // Arrival in 350 s: inside 90+300 for the ballistic missile, outside 90+60 for the drone.
+  e.UpsertDanger(DiscDanger("trk-b", RowCentre(1), 100, T0 + 350, T0 + 3600, 0.3, ThreatCategory::kBallisticMissile),
+                 UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-d", RowCentre(4), 100, T0 + 350, T0 + 3600, 0.9, ThreatCategory::kDrone),
+                 UnixTime(T0));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z1"}));
+}
+
+TEST_F(EngineTest, ShapesReachTheExpectedZones) {
+  AlertEngine e = MakeEngine();
+  Danger d;
+  d.track = TrackId("trk-1");
+  d.category = ThreatCategory::kBallisticMissile;
+  // Ellipse centred on Z2, 6 km along east-west: reaches Z1..Z3 (zones ~7.4 km wide).
+  d.areas.push_back({Ellipse{RowCentre(2), Metres(6000), Metres(1000), 90.0}, UnixTime(T0), UnixTime(T0 + 60)});
+  // A polygon (not closed: repaired) inside Z5.
+  zones::Polygon poly;
+  const LatLon c5 = RowCentre(5);
+  poly.outer = {{c5.lat - 0.01, c5.lon - 0.01}, {c5.lat - 0.01, c5.lon + 0.01}, {c5.lat + 0.01, c5.lon + 0.01}};
+  d.areas.push_back({poly, UnixTime(T0), UnixTime(T0 + 60)});
+  e.UpsertDanger(d, UnixTime(T0));
+  EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z1", "Z2", "Z3", "Z5"}));
+}
+
+}  // namespace
+}  // namespace tocsin::alert
