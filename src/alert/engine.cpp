@@ -82,7 +82,8 @@ bool ValidPoint(LatLon p) { return IsValidLatLon(p.lat, p.lon); }
 
 struct AlertEngine::Impl {
   Impl(const zones::Catalog& c, Policy p, AlertSink& s, AlertIdAllocator::State ids)
-      : catalog(c), policy(std::move(p)), sink(s), ids(ids), zones(c.zones().size()) {
+      : catalog(c), policy(std::move(p)), sink(s), ids(ids), zones(c.zones().size()),
+        is_dirty(c.zones().size(), 0) {
     for (ZoneIndex z = 0; z < c.zones().size(); ++z) {
       const auto& zone = c.zone(z);
       const std::string key = zone.parent.empty() ? "zone:" + zone.id.str() : zone.parent.str();
@@ -107,7 +108,9 @@ struct AlertEngine::Impl {
   std::vector<std::uint32_t> coasting;
 
   // Scratch, reused to avoid allocation per call.
+  // Zones changed since the last Flush (each once), decided together by Flush.
   std::vector<ZoneIndex> dirty;
+  std::vector<char> is_dirty;  // by zone
   std::vector<std::size_t> touching[2];
 
   // ---- geometry -------------------------------------------------------------
@@ -365,16 +368,33 @@ struct AlertEngine::Impl {
     s.suppressed.erase(std::remove(s.suppressed.begin(), s.suppressed.end(), slot), s.suppressed.end());
   }
 
-  // Replaces the contributions of track `slot` and decides the zones affected.
+  void MarkDirty(ZoneIndex z) {
+    if (!is_dirty[z]) {
+      is_dirty[z] = 1;
+      dirty.push_back(z);
+    }
+  }
+
+  // Decides every zone marked dirty, in catalog order.
+  void Flush(double now) {
+    std::sort(dirty.begin(), dirty.end());
+    for (ZoneIndex z : dirty) {
+      is_dirty[z] = 0;
+      MarkActive(z);
+      Evaluate(z, now);
+    }
+    dirty.clear();
+  }
+
+  // Replaces the contributions of track `slot`; the zones affected are marked dirty.
   void ApplyZones(std::uint32_t slot, std::vector<std::pair<ZoneIndex, Contribution>> next, double now) {
     TrackState& t = tracks[slot];
-    dirty.clear();
     std::size_t i = 0, j = 0;
     const auto& prev = t.zones;
     while (i < prev.size() || j < next.size()) {
       if (j == next.size() || (i < prev.size() && prev[i].first < next[j].first)) {
         RemoveContribution(prev[i].first, slot, EndReason::kThreatPassed, now);
-        dirty.push_back(prev[i].first);
+        MarkDirty(prev[i].first);
         ++i;
         continue;
       }
@@ -383,18 +403,11 @@ struct AlertEngine::Impl {
       auto it = std::find_if(cs.begin(), cs.end(), [&](const Contribution& c) { return c.track == slot; });
       if (it != cs.end()) *it = next[j].second;
       else cs.push_back(next[j].second);
-      dirty.push_back(z);
+      MarkDirty(z);
       if (i < prev.size() && prev[i].first == z) ++i;
       ++j;
     }
     t.zones = std::move(next);
-    std::vector<ZoneIndex> todo;
-    todo.swap(dirty);
-    for (ZoneIndex z : todo) {
-      MarkActive(z);
-      Evaluate(z, now);
-    }
-    todo.swap(dirty);
   }
 
   void Recompute(std::uint32_t slot, double now) {
@@ -413,23 +426,19 @@ struct AlertEngine::Impl {
     ApplyZones(slot, std::move(next), now);
   }
 
+  // Takes the track off every zone (marked dirty; the caller flushes).
   void FinalRemove(std::uint32_t slot, EndReason reason, double now) {
     TrackState& t = tracks[slot];
     if (!t.live) return;
-    dirty.clear();
     for (const auto& [z, c] : t.zones) {
       RemoveContribution(z, slot, reason, now);
-      dirty.push_back(z);
+      MarkDirty(z);
     }
     t.zones.clear();
     t.live = false;
     t.lost = false;
     t.danger = Danger{};
     slot_of.erase(t.id);
-    std::vector<ZoneIndex> todo;
-    todo.swap(dirty);
-    for (ZoneIndex z : todo) Evaluate(z, now);
-    todo.swap(dirty);
   }
 };
 
@@ -462,6 +471,7 @@ void AlertEngine::UpsertDanger(const Danger& danger, UnixTime now) {
     m.coasting.erase(std::remove(m.coasting.begin(), m.coasting.end(), slot), m.coasting.end());
   }
   m.Recompute(slot, now.seconds());
+  m.Flush(now.seconds());
 }
 
 void AlertEngine::Update(std::span<const Danger> dangers, UnixTime now) {
@@ -498,6 +508,7 @@ void AlertEngine::RemoveDanger(const TrackId& track, EndReason reason, UnixTime 
   }
   m.coasting.erase(std::remove(m.coasting.begin(), m.coasting.end(), slot), m.coasting.end());
   m.FinalRemove(slot, reason, now.seconds());
+  m.Flush(now.seconds());
 }
 
 void AlertEngine::SetSensorStale(const SensorId& sensor, bool stale, UnixTime now) {
@@ -512,6 +523,7 @@ void AlertEngine::SetSensorStale(const SensorId& sensor, bool stale, UnixTime no
     if (std::find(t.danger.sensors.begin(), t.danger.sensors.end(), sensor) == t.danger.sensors.end()) continue;
     m.Recompute(slot, now.seconds());
   }
+  m.Flush(now.seconds());
 }
 
 bool AlertEngine::CancelZone(const ZoneId& zone, UnixTime now) {
@@ -549,6 +561,7 @@ void AlertEngine::Tick(UnixTime now) {
                                       [&](std::uint32_t s) { return m.tracks[s].coast_until <= t; }),
                        m.coasting.end());
       for (std::uint32_t slot : due) m.FinalRemove(slot, EndReason::kTrackLost, t);
+      m.Flush(t);
     }
   }
   std::sort(m.active.begin(), m.active.end());

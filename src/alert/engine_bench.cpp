@@ -123,6 +123,7 @@ void BM_UpsertDanger(benchmark::State& state) {
   }
   ReportPercentiles(state, us);
   state.counters["live_dangers"] = static_cast<double>(l->movers.size());
+  state.counters["open_alerts"] = static_cast<double>(l->engine->Active().size());
 }
 BENCHMARK(BM_UpsertDanger)->Unit(benchmark::kMicrosecond)->Iterations(5000);
 
