@@ -13,5 +13,6 @@ int& ExitCode();
 void AddZonesCommand(CLI::App& app);  // tocsin zones info | lookup
 void AddScoreCommand(CLI::App& app);  // tocsin score
 void AddHistoryCommand(CLI::App& app);  // tocsin history
+void AddSimulateCommand(CLI::App& app);  // tocsin simulate
 
 }  // namespace tocsin::app

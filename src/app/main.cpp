@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   tocsin::app::AddZonesCommand(app);
   tocsin::app::AddScoreCommand(app);
   tocsin::app::AddHistoryCommand(app);
+  tocsin::app::AddSimulateCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tocsin::app::ExitCode();
 }
