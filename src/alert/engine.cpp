@@ -300,6 +300,9 @@ struct AlertEngine::Impl {
           first = false;
         }
       }
+      // Holds that ran out matter no more while something touches the zone.
+      L.held.erase(std::remove_if(L.held.begin(), L.held.end(), [&](const Held& h) { return h.release < now; }),
+                   L.held.end());
       const bool opening = !L.open;
       if (opening) {
         L.open = true;
