@@ -27,7 +27,9 @@
 //    keeps acting for lost_coast before its hold starts.
 //
 // Time: every call takes `now` (scenario or wall-clock Unix seconds, from the
-// caller's injected Clock); events carry it as their time. Calls must come with
+// caller's injected Clock) rather than reading a Clock itself: the caller (tracker
+// loop, replay) already holds the time of the measurement it processed, and tests
+// and replays stay deterministic. Events carry `now` as their time. Calls must come with
 // non-decreasing `now`. Decisions are deterministic: the same calls give the same
 // events and ids (zones are decided in catalog order).
 //
