@@ -44,16 +44,34 @@ struct Profile {
   const Path& path;
   const AeroParams& p;
   double tan_climb, tan_dive;
+  std::vector<std::pair<double, double>> knots;  // (s, cruise altitude), continuous
+
+  Profile(const Path& path_in, const AeroParams& params, double climb, double dive)
+      : path(path_in), p(params), tan_climb(climb), tan_dive(dive) {
+    double v = p.leg_alt_m[0];
+    knots.push_back({0.0, v});
+    for (std::size_t j = 1; j < path.legs.size(); ++j) {
+      double start = path.start[j];
+      double length = path.legs[j].Distance();
+      double target = p.leg_alt_m[j];
+      double ramp = std::min(std::abs(target - v) / tan_climb, length);
+      knots.push_back({start, v});
+      v += (target > v ? 1 : -1) * ramp * tan_climb;
+      if (std::abs(v - target) < 1e-6) v = target;
+      knots.push_back({start + ramp, v});
+    }
+    knots.push_back({path.total, v});
+  }
 
   double Cruise(double s) const {
-    std::size_t i = path.LegAt(s);
-    double alt = p.leg_alt_m[i];
-    if (i == 0) return alt;
-    double prev = p.leg_alt_m[i - 1];
-    double ramp = std::abs(alt - prev) / tan_climb;
-    double into = s - path.start[i];
-    if (ramp <= 0 || into >= ramp) return alt;
-    return prev + (alt - prev) * into / ramp;
+    auto it = std::upper_bound(knots.begin(), knots.end(), s,
+                               [](double x, const std::pair<double, double>& k) { return x < k.first; });
+    if (it == knots.begin()) return knots.front().second;
+    if (it == knots.end()) return knots.back().second;
+    const auto& a = *(it - 1);
+    const auto& b = *it;
+    if (b.first <= a.first) return b.second;
+    return a.second + (b.second - a.second) * (s - a.first) / (b.first - a.first);
   }
   double DiveLimit(double s) const { return (path.total - s) * tan_dive; }
   double Alt(double s) const {
@@ -154,7 +172,7 @@ class BallisticModel {
 
 std::vector<TruthPoint> FlyAerodynamic(const std::vector<LatLon>& route, const AeroParams& p) {
   Path path(route);
-  Profile prof{path, p, std::tan(p.climb_angle_deg * kDeg), std::tan(p.dive_angle_deg * kDeg)};
+  Profile prof(path, p, std::tan(p.climb_angle_deg * kDeg), std::tan(p.dive_angle_deg * kDeg));
   double stop = p.destroyed_at_fraction ? *p.destroyed_at_fraction * path.total : path.total;
   std::vector<TruthPoint> out;
   double t = p.launch_time, s = 0;

@@ -74,6 +74,8 @@ void SimulateRadar(const SensorDescription& s, std::uint32_t index, const std::v
   const double phase = SensorPhase(o.seed, index, period);
   GeographicLib::LocalCartesian lc(s.position->lat, s.position->lon, s.alt_m);
   const bool three_d = s.Is3dRadar();
+  // Nothing below min_elevation_deg, nor below the radar horizon (the 4/3-earth dip).
+  const double floor_deg = std::max(s.min_elevation_deg, -HorizonDipDeg(s.alt_m));
   const double sr = *s.sigma.range_m, sa = *s.sigma.azimuth_deg;
   const double se = s.sigma.elevation_deg.value_or(0.0);
   std::normal_distribution<double> gauss(0.0, 1.0);
@@ -97,7 +99,7 @@ void SimulateRadar(const SensorDescription& s, std::uint32_t index, const std::v
       double horiz = std::hypot(e, n);
       double range = std::hypot(horiz, u);
       if (range > s.max_range_m) continue;
-      if (ApparentElevationDeg(e, n, u, s.alt_m) < s.min_elevation_deg) continue;
+      if (ApparentElevationDeg(e, n, u, s.alt_m) < floor_deg) continue;
       // Draws happen in a fixed order whatever is reported, so one decision never
       // shifts the noise of another.
       double detect = unit(rng);
@@ -336,6 +338,11 @@ void SimulateObserver(const SensorDescription& s, std::uint32_t index, const std
 
 std::uint64_t MixSeed(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
   return SplitMix(SplitMix(SplitMix(seed) ^ a) ^ (b * 0x9E3779B97F4A7C15ULL));
+}
+
+double HorizonDipDeg(double radar_alt_m) {
+  const double re = kEarthRadius * 4.0 / 3.0;
+  return std::acos(re / (re + std::max(0.0, radar_alt_m))) / kDeg;
 }
 
 double ApparentElevationDeg(double east, double north, double up, double radar_alt_m) {
