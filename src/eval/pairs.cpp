@@ -61,11 +61,46 @@ Track MakeTrack(const TruthThreat& threat, bool reversed, bool midpoints) {
   return t;
 }
 
+// A lon/lat box around a zone, for cheap lower bounds on the distance to it.
+struct Box {
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+};
+
+Box BoxOf(const zones::Zone& zone) {
+  Box b;
+  for (const zones::Polygon& poly : zone.geometry) {
+    for (const LatLon& v : poly.outer) {
+      b.min_lat = std::min(b.min_lat, v.lat), b.max_lat = std::max(b.max_lat, v.lat);
+      b.min_lon = std::min(b.min_lon, v.lon), b.max_lon = std::max(b.max_lon, v.lon);
+    }
+  }
+  return b;
+}
+
+// A lower bound on the geodesic distance (m) from p to anything inside the box: a
+// degree of latitude is at least 110,574 m; a degree of longitude at least 111,320 m x
+// cos(lat) at the most poleward latitude the way can reach (the box's or p's, plus 2
+// degrees for the bulge of long geodesics).
+double LowerBoundToBox(const Box& b, LatLon p) {
+  const double dlat = std::max({0.0, b.min_lat - p.lat, p.lat - b.max_lat});
+  const double dlon = std::max({0.0, b.min_lon - p.lon, p.lon - b.max_lon});
+  const double poleward =
+      std::min(90.0, std::max({std::abs(p.lat), std::abs(b.min_lat), std::abs(b.max_lat)}) + 2.0);
+  const double lon_m = dlon * 111320.0 * std::cos(poleward * std::numbers::pi / 180.0);
+  return std::max(dlat * 110574.0, lon_m);
+}
+
+// Within this of kR, bisection hands over to the Illinois method (seconds; metres).
+constexpr double kBracketTime = 0.5;
+constexpr double kBracketLength = 20.0;
+// Beyond kR + this, the box bound stands in for the exact distance.
+constexpr double kFarMargin = 10000.0;
+
 class CrossingFinder {
  public:
   // `samples_only`: consider the track's points only, not the segments between them.
   CrossingFinder(const zones::Catalog& catalog, zones::ZoneIndex zone, bool samples_only)
-      : catalog_(catalog), zone_(zone), samples_only_(samples_only) {}
+      : catalog_(catalog), zone_(zone), box_(BoxOf(catalog.zone(zone))), samples_only_(samples_only) {}
 
   // Earliest time on the track at which the distance to the zone is <= kR.
   std::optional<double> First(const Track& tr) const {
@@ -97,7 +132,13 @@ class CrossingFinder {
   }
 
  private:
-  double Dist(LatLon p) const { return catalog_.DistanceTo(zone_, p).value(); }
+  // The distance to the zone, or a lower bound on it when that is beyond kR + kFarMargin.
+  // Every use below is sound with a lower bound that exceeds kR.
+  double Dist(LatLon p) const {
+    const double bound = LowerBoundToBox(box_, p);
+    if (bound > kR + kFarMargin) return bound;
+    return catalog_.DistanceTo(zone_, p).value();
+  }
 
   static LatLon At(const Track& tr, std::size_t seg, double t) {
     const double t0 = tr.time[seg], t1 = tr.time[seg + 1];
@@ -107,14 +148,19 @@ class CrossingFinder {
   }
 
   // Earliest time in [ta, tb] (part of segment `seg`) within kR, given the distances
-  // at both ends; nullopt when there is none (to within kCrossingTolerance).
+  // at both ends; nullopt when there is none (to within kCrossingTolerance). Branch and
+  // bound by halving; a short interval that brackets a crossing goes to Illinois.
   std::optional<double> InSegment(const Track& tr, std::size_t seg, double ta, LatLon pa, double da,
                                   double tb, LatLon pb, double db) const {
     if (da <= kR) return ta;
-    if ((da + db - PathLengthBound(pa, pb)) / 2 > kR) return std::nullopt;
+    const double length = PathLengthBound(pa, pb);
+    if ((da + db - length) / 2 > kR) return std::nullopt;
     if (tb - ta <= kCrossingTolerance) {
       if (db <= kR) return tb;
       return std::nullopt;
+    }
+    if (db <= kR && (tb - ta <= kBracketTime || length <= kBracketLength)) {
+      return Illinois(tr, seg, ta, da, tb, db);
     }
     const double tm = ta + (tb - ta) / 2;
     const LatLon pm = At(tr, seg, tm);
@@ -123,10 +169,83 @@ class CrossingFinder {
     return InSegment(tr, seg, tm, pm, dm, tb, pb, db);
   }
 
+  // The crossing in [a, b] where d(a) > kR >= d(b): regula falsi with the Illinois
+  // modification, to kCrossingTolerance or 1 mm of distance.
+  double Illinois(const Track& tr, std::size_t seg, double a, double da, double b, double db) const {
+    double fa = da - kR, fb = db - kR;
+    int side = 0;
+    for (int iter = 0; iter < 60 && b - a > kCrossingTolerance; ++iter) {
+      double c = (a * fb - b * fa) / (fb - fa);
+      if (!(c > a && c < b)) c = a + (b - a) / 2;
+      const double fc = Dist(At(tr, seg, c)) - kR;
+      if (std::abs(fc) < 1e-3) return c;
+      if (fc > 0) {
+        a = c, fa = fc;
+        if (side == 1) fb /= 2;
+        side = 1;
+      } else {
+        b = c, fb = fc;
+        if (side == -1) fa /= 2;
+        side = -1;
+      }
+    }
+    return b;
+  }
+
   const zones::Catalog& catalog_;
   zones::ZoneIndex zone_;
+  Box box_;
   bool samples_only_;
 };
+
+// The candidate query needs only a coarse polyline: the track's points thinned so that
+// each piece stays within kQuerySimplification of the points it replaces, and cut
+// where pieces would be longer than kMaxQueryPiece (the corridor query follows
+// geodesics between points, which part from the lat/lon-linear track by about
+// L^2 tan(lat) / 8R: 2 m at 10 km). The query's half-width grows by kQuerySlack to
+// cover both; candidates are checked exactly afterwards.
+constexpr double kMaxQueryPiece = 10000.0;
+constexpr double kQuerySimplification = 100.0;
+constexpr double kQuerySlack = 150.0;
+
+// Planar distance (m) from p to the segment a-b, in a tangent plane at a.
+double DeviationFromPiece(LatLon a, LatLon b, LatLon p) {
+  const double ky = 111320.0;
+  const double kx = 111320.0 * std::cos(a.lat * std::numbers::pi / 180.0);
+  const double bx = (b.lon - a.lon) * kx, by = (b.lat - a.lat) * ky;
+  const double px = (p.lon - a.lon) * kx, py = (p.lat - a.lat) * ky;
+  const double len2 = bx * bx + by * by;
+  const double u = len2 > 0 ? std::clamp((px * bx + py * by) / len2, 0.0, 1.0) : 0.0;
+  return std::hypot(px - u * bx, py - u * by);
+}
+
+std::vector<LatLon> QueryPolyline(const std::vector<LatLon>& pos) {
+  std::vector<LatLon> out;
+  std::size_t anchor = 0;
+  out.push_back(pos[0]);
+  while (anchor + 1 < pos.size()) {
+    // Extend the piece from `anchor` as far as the points in between allow.
+    std::size_t end = anchor + 1;
+    while (end + 1 < pos.size() && PathLengthBound(pos[anchor], pos[end + 1]) <= kMaxQueryPiece) {
+      bool fits = true;
+      for (std::size_t k = anchor + 1; k <= end && fits; ++k) {
+        fits = DeviationFromPiece(pos[anchor], pos[end + 1], pos[k]) <= kQuerySimplification;
+      }
+      if (!fits) break;
+      ++end;
+    }
+    // A single long segment is cut into pieces of at most kMaxQueryPiece.
+    const int pieces = static_cast<int>(std::ceil(PathLengthBound(pos[anchor], pos[end]) / kMaxQueryPiece));
+    for (int k = 1; k < pieces; ++k) {
+      const double u = static_cast<double>(k) / pieces;
+      out.push_back({pos[anchor].lat + u * (pos[end].lat - pos[anchor].lat),
+                     pos[anchor].lon + u * (pos[end].lon - pos[anchor].lon)});
+    }
+    out.push_back(pos[end]);
+    anchor = end;
+  }
+  return out;
+}
 
 bool EndsOnTheGround(ThreatCategory kind) {
   return kind == ThreatCategory::kBallisticMissile || kind == ThreatCategory::kRocket;
@@ -148,7 +267,7 @@ std::vector<Pair> FindThreatPairs(const TruthThreat& threat, std::size_t threat_
   const bool sampled = method == CrossingMethod::kMidpointSamples;
   const Track forward = MakeTrack(threat, /*reversed=*/false, sampled);
   const Track backward = MakeTrack(threat, /*reversed=*/true, sampled);
-  for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(forward.pos, kDangerDistance)) {
+  for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(QueryPolyline(forward.pos), kDangerDistance + Metres(kQuerySlack))) {
     CrossingFinder finder(catalog, z, sampled);
     auto t_a = finder.First(forward);
     if (!t_a) continue;  // the corridor query may be generous
