@@ -232,7 +232,7 @@ Result<std::vector<TruthPoint>> FlyBallistic(LatLon launch, LatLon target, const
   double gamma = std::atan(4 * p.apogee_m / range);
   gamma = std::clamp(gamma, 15 * kDeg, 70 * kDeg);
   double est_flight = 2 * std::sqrt(2 * std::max(p.apogee_m, 500.0) / 9.8) + p.burn_s;
-  double dt = std::clamp(est_flight / 3000.0, 0.01, 0.1);
+  double dt = std::clamp(est_flight / 1000.0, 0.02, 0.1);
   dt = p.step_s / std::ceil(p.step_s / dt);  // records land on whole steps
 
   Vec r0;
@@ -259,22 +259,48 @@ Result<std::vector<TruthPoint>> FlyBallistic(LatLon launch, LatLon target, const
   double thrust = 0;
   const double max_thrust = 7000.0 / p.burn_s;  // burnout below orbital speed
   for (int round = 0; round < 3; ++round) {
-    double lo = 1.0, hi = max_thrust;
+    // First round: the whole bracket; later rounds (azimuth corrections) start near
+    // the previous answer.
+    double lo = round == 0 ? 1.0 : 0.9 * thrust, hi = round == 0 ? max_thrust : std::min(max_thrust, 1.1 * thrust);
     LatLon at;
     double t_imp = 0;
-    if (!impact_of(azimuth, hi, &at, &t_imp) || GeodesicDistance(launch, at).value() < range)
+    bool reached = impact_of(azimuth, hi, &at, &t_imp) && GeodesicDistance(launch, at).value() >= range;
+    if (!reached && round > 0) {
+      hi = max_thrust;
+      reached = impact_of(azimuth, hi, &at, &t_imp) && GeodesicDistance(launch, at).value() >= range;
+    }
+    if (!reached)
       return Status::Error("ballistic target " + std::to_string(range / 1000) +
                            " km away is beyond reach with burn " + std::to_string(p.burn_s) +
                            " s; lengthen burn_s or pick a nearer target");
-    for (int i = 0; i < 60 && hi - lo > 1e-9 * hi; ++i) {
-      double mid = (lo + hi) / 2;
-      bool ok = impact_of(azimuth, mid, &at, &t_imp);
-      double reached = ok ? GeodesicDistance(launch, at).value() : 0.0;
-      if (ok && std::abs(reached - range) < 5.0) {
+    // Regula falsi (Illinois variant) on reached range minus wanted range: the range
+    // grows smoothly with the boost acceleration, so this converges in ~10 flights.
+    auto miss = [&](double thrust_value) {
+      LatLon where;
+      double t_hit = 0;
+      if (!impact_of(azimuth, thrust_value, &where, &t_hit)) return 1e9;
+      return GeodesicDistance(launch, where).value() - range;
+    };
+    double f_lo = miss(lo), f_hi = GeodesicDistance(launch, at).value() - range;
+    if (f_lo > 0) lo = 1.0, f_lo = miss(lo);
+    int side = 0;
+    for (int i = 0; i < 80 && hi - lo > 1e-9 * hi; ++i) {
+      double mid = (f_hi - f_lo) > 0 ? hi - f_hi * (hi - lo) / (f_hi - f_lo) : (lo + hi) / 2;
+      if (!(mid > lo && mid < hi) || i % 8 == 7) mid = (lo + hi) / 2;  // keep bracketing
+      double f_mid = miss(mid);
+      if (std::abs(f_mid) < 5.0) {
         lo = hi = mid;
         break;
       }
-      if (ok && reached >= range) hi = mid; else lo = mid;
+      if (f_mid > 0) {
+        hi = mid, f_hi = f_mid;
+        if (side == 1) f_lo /= 2;
+        side = 1;
+      } else {
+        lo = mid, f_lo = f_mid;
+        if (side == -1) f_hi /= 2;
+        side = -1;
+      }
     }
     thrust = hi;
     impact_of(azimuth, thrust, &at, &t_imp);

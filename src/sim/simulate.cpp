@@ -145,13 +145,22 @@ Result<std::vector<Flight>> BuildFlights(const AttackDescription& a, const std::
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       LatLon site = g.sites[static_cast<std::size_t>(rng() % g.sites.size())];
       LatLon launch = Scatter(site, g.launch_radius_km * 1000.0, rng);
-      double pick = unit(rng) * total_weight;
-      const TargetSpec* target = &g.targets.back();
+      // Targets beyond the model's maximum range (plus 10%) from this launch point are
+      // not drawn.
+      double reach_m = 1100.0 * p->range_km_max;
+      double reachable_weight = 0;
+      for (const TargetSpec& t : g.targets)
+        if (GeodesicDistance(launch, t.place).value() <= reach_m) reachable_weight += t.weight;
+      if (reachable_weight <= 0)
+        return Status::Error("threat group \"" + g.name + "\": no target within the " +
+                             std::to_string(static_cast<int>(p->range_km_max)) + " km range of " + p->key +
+                             " from a launch site; add nearer targets or change the sites");
+      double pick = unit(rng) * reachable_weight;
+      const TargetSpec* target = nullptr;
       for (const TargetSpec& t : g.targets) {
-        if (pick < t.weight) {
-          target = &t;
-          break;
-        }
+        if (GeodesicDistance(launch, t.place).value() > reach_m) continue;
+        target = &t;
+        if (pick < t.weight) break;
         pick -= t.weight;
       }
       LatLon aim = Scatter(target->place, target->radius_km * 1000.0, rng);
