@@ -223,8 +223,8 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
   return s;
 }
 
-nlohmann::json ToJson(const Score& s) {
-  using nlohmann::json;
+nlohmann::ordered_json ToJson(const Score& s) {
+  using json = nlohmann::ordered_json;
   auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   json missed = json::array();
   for (const auto& m : s.missed_examples) {

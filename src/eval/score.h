@@ -81,9 +81,10 @@ double NearestRankPercentile(std::vector<double> values, double p);
 // The median (mean of the two middle values for an even count). REQUIRES: !values.empty().
 double Median(std::vector<double> values);
 
-// An object with the field names of spec/example/expected-score.json plus the extras
-// (skipped_events, inconsistent_lines, unknown_zone_alerts, scenario_end, warnings).
-nlohmann::json ToJson(const Score& score);
+// An object with the field names of spec/example/expected-score.json, in that file's
+// order, then the extras (skipped_events, inconsistent_lines, unknown_zone_alerts,
+// scenario_end, warnings).
+nlohmann::ordered_json ToJson(const Score& score);
 
 // A readable table for people.
 void PrintTable(const Score& score, std::ostream& out);

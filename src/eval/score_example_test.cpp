@@ -50,7 +50,7 @@ bool ScoreTheExample(CrossingMethod method, Scored* out) {
   if (!truth.ok() || !log.ok() || !catalog.ok()) return false;
   std::ifstream in(kExample / "expected-score.json");
   out->expected = nlohmann::json::parse(in);
-  out->got = ToJson(ComputeScore(*truth, *log, *catalog, FindPairs(*truth, *catalog, method)));
+  out->got = nlohmann::json::parse(ToJson(ComputeScore(*truth, *log, *catalog, FindPairs(*truth, *catalog, method))).dump());
   return true;
 }
 

@@ -296,7 +296,8 @@ TEST(Score, AlertsOnUnknownZonesAreLeftOutAndReported) {
 
 TEST(Score, JsonHasTheExampleFieldNames) {
   const Score s;
-  const nlohmann::json j = ToJson(s);
+  const nlohmann::ordered_json j = ToJson(s);
+  EXPECT_EQ(j.begin().key(), "pairs");  // in the order of expected-score.json
   for (const char* key : {"pairs", "unseen", "unseen_alerted", "late_seen", "late_seen_alerted", "scored",
                           "missed", "short", "dropped", "missed_examples", "alerts", "prealerts", "needless",
                           "unit", "burden", "region_burden", "district_burden", "oracle_burden",
