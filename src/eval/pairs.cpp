@@ -112,9 +112,9 @@ class CrossingFinder {
       if (k + 1 == n) return std::nullopt;
       // Every point whose path position is below `clear` is farther than kR.
       const double clear = tr.cum[k] + (dk - kR);
-      const std::size_t j =
-          static_cast<std::size_t>(std::lower_bound(tr.cum.begin() + k, tr.cum.end(), clear) -
-                                   tr.cum.begin()) - 1;
+      const std::size_t first_unclear = static_cast<std::size_t>(
+          std::lower_bound(tr.cum.begin() + k, tr.cum.end(), clear) - tr.cum.begin());
+      const std::size_t j = first_unclear > k ? first_unclear - 1 : k;  // k when dk is NaN
       if (j > k) {  // points k+1..j and the path up to j are clear: jump
         k = j;
         dk = Dist(tr.pos[k]);

@@ -5,6 +5,8 @@
 // A degree of latitude there is 110,574 m.
 #include "eval/pairs.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "eval/test_catalogs.h"
@@ -184,6 +186,92 @@ TEST(Pairs, FindPairsCoversEveryThreat) {
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     EXPECT_EQ(pairs[i].threat, i);
     EXPECT_EQ(pairs[i].zone, i % 2);
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::eval
+
+namespace tocsin::eval {
+namespace {
+
+// Finds the shipped or shared ua-hromadas catalog; nullptr when neither is present.
+const zones::Catalog* Hromadas() {
+  static const zones::Catalog* catalog = []() -> const zones::Catalog* {
+    for (const std::string p : {std::string(TOCSIN_DATA_DIR) + "/zones/ua-hromadas.geojson",
+                                std::string(TOCSIN_SHARED_DIR) + "/data/zones/ua-hromadas.geojson"}) {
+      auto c = zones::Catalog::LoadFile(p);
+      if (c.ok()) return new zones::Catalog(std::move(c).value());
+    }
+    return nullptr;
+  }();
+  return catalog;
+}
+
+// The ground position of a flight at time t (linear between points).
+LatLon PositionAt(const TruthThreat& t, double time) {
+  for (std::size_t i = 0; i + 1 < t.points.size(); ++i) {
+    if (t.points[i + 1].time >= time) {
+      const double u = (time - t.points[i].time) / (t.points[i + 1].time - t.points[i].time);
+      const LatLon a = t.points[i].position, b = t.points[i + 1].position;
+      return {a.lat + u * (b.lat - a.lat), a.lon + u * (b.lon - a.lon)};
+    }
+  }
+  return t.points.back().position;
+}
+
+TEST(Pairs, ExactCrossingsAgreeWithDenseSamplingOnHromadas) {
+  // Drones zig-zagging over southern Ukraine at 50 m/s with a point every 5 s. Sampling
+  // the track every 0.5 s and asking ZonesWithin at each sample finds each pair's zone
+  // with a first and last sample time; the exact t_a must be at most 0.5 s before the
+  // first sample, the exact t_l at most 0.5 s after the last. Pairs the samples miss
+  // must be grazes: at t_a the distance is 2 km.
+  const zones::Catalog* catalog = Hromadas();
+  if (!catalog) GTEST_SKIP() << "ua-hromadas.geojson is in neither " << TOCSIN_DATA_DIR << " nor " << TOCSIN_SHARED_DIR;
+  const LatLon corners[] = {{46.5, 30.5}, {47.2, 31.4}, {46.7, 32.2}, {47.4, 33.0}, {46.9, 33.6}};
+  for (int variant = 0; variant < 3; ++variant) {
+    TruthThreat t = Flight(ThreatCategory::kDrone, {});
+    double time = 0;
+    LatLon here = corners[0];
+    for (int leg = 1; leg < 5; ++leg) {
+      LatLon goal = corners[leg];
+      goal.lat += 0.05 * variant;
+      while (GeodesicDistance(here, goal).value() > 250) {
+        t.points.push_back({time, here, 100});
+        here = GeodesicDestination(here, GeodesicAzimuth(here, goal), Metres(250));
+        time += 5;
+      }
+    }
+    const double step = 0.5;
+    std::map<zones::ZoneIndex, std::pair<double, double>> sampled;
+    for (std::size_t i = 0; i + 1 < t.points.size(); ++i) {
+      for (double u = 0; u < 5; u += step) {
+        const auto& a = t.points[i].position;
+        const auto& b = t.points[i + 1].position;
+        const LatLon p{a.lat + u / 5 * (b.lat - a.lat), a.lon + u / 5 * (b.lon - a.lon)};
+        for (zones::ZoneIndex z : catalog->ZonesWithin(p, kDangerDistance)) {
+          auto [it, inserted] = sampled.try_emplace(z, t.points[i].time + u, t.points[i].time + u);
+          it->second.second = t.points[i].time + u;
+        }
+      }
+    }
+    const auto pairs = FindThreatPairs(t, 0, *catalog);
+    ASSERT_GT(sampled.size(), 10u);
+    std::size_t matched = 0;
+    for (const Pair& p : pairs) {
+      auto it = sampled.find(p.zone);
+      if (it == sampled.end()) {
+        EXPECT_NEAR(catalog->DistanceTo(p.zone, PositionAt(t, p.t_a)).value(), 2000, 20)
+            << "zone " << catalog->zone(p.zone).id.str() << " found only by the exact method";
+        continue;
+      }
+      ++matched;
+      EXPECT_LE(p.t_a, it->second.first + 1e-3) << catalog->zone(p.zone).id.str();
+      EXPECT_GT(p.t_a, it->second.first - step - 1e-3) << catalog->zone(p.zone).id.str();
+      EXPECT_GE(p.t_l, it->second.second - 1e-3) << catalog->zone(p.zone).id.str();
+      EXPECT_LT(p.t_l, it->second.second + step + 1e-3) << catalog->zone(p.zone).id.str();
+    }
+    EXPECT_EQ(matched, sampled.size()) << "the exact method missed zones the samples found";
   }
 }
 
