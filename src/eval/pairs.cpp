@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 namespace tocsin::eval {
@@ -288,7 +289,13 @@ std::vector<Pair> FindPairs(const Truth& truth, const zones::Catalog& catalog, C
   };
   const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers && w < n; ++w) threads.emplace_back(work);
+  for (unsigned w = 1; w < workers && w < n; ++w) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the ones running (and this one) do the rest
+    }
+  }
   work();
   for (auto& t : threads) t.join();
   std::vector<Pair> pairs;

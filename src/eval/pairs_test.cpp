@@ -198,7 +198,7 @@ namespace {
 // Finds the shipped or shared ua-hromadas catalog; nullptr when neither is present.
 const zones::Catalog* Hromadas() {
   static const zones::Catalog* catalog = []() -> const zones::Catalog* {
-    for (const std::string p : {std::string(TOCSIN_DATA_DIR) + "/zones/ua-hromadas.geojson",
+    for (const std::string& p : {std::string(TOCSIN_DATA_DIR) + "/zones/ua-hromadas.geojson",
                                 std::string(TOCSIN_SHARED_DIR) + "/data/zones/ua-hromadas.geojson"}) {
       auto c = zones::Catalog::LoadFile(p);
       if (c.ok()) return new zones::Catalog(std::move(c).value());

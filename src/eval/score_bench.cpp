@@ -30,7 +30,7 @@ constexpr double kStep = 5.0;
 
 const zones::Catalog* Hromadas() {
   static const zones::Catalog* catalog = [] () -> const zones::Catalog* {
-    for (const fs::path p : {fs::path(TOCSIN_DATA_DIR) / "zones" / "ua-hromadas.geojson",
+    for (const fs::path& p : {fs::path(TOCSIN_DATA_DIR) / "zones" / "ua-hromadas.geojson",
                              fs::path(TOCSIN_SHARED_DIR) / "data" / "zones" / "ua-hromadas.geojson"}) {
       if (!fs::exists(p)) continue;
       auto c = zones::Catalog::LoadFile(p.string());
