@@ -91,8 +91,16 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
   s.unreadable_lines = log.unreadable.size();
   s.skipped_events = log.skipped_events;
   s.inconsistent_lines = log.inconsistent.size();
-  for (const auto& p : log.unreadable) s.warnings.push_back(Describe(log.source, p));
-  for (const auto& p : log.inconsistent) s.warnings.push_back(Describe(log.source, p));
+  std::size_t left_out = 0;
+  auto warn = [&](std::string message) {
+    if (s.warnings.size() < options.max_warnings) {
+      s.warnings.push_back(std::move(message));
+    } else {
+      ++left_out;
+    }
+  };
+  for (const auto& p : log.unreadable) warn(Describe(log.source, p));
+  for (const auto& p : log.inconsistent) warn(Describe(log.source, p));
 
   // Scenario end: last truth time + tail; with no threats, the log's last time.
   if (auto last = truth.LastTime()) {
@@ -107,9 +115,9 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
     auto z = catalog.Find(a.zone);
     if (!z) {
       ++s.unknown_zone_alerts;
-      s.warnings.push_back(log.source + ": line " + std::to_string(a.start_line) + ": " + what + " " +
-                           a.id.str() + " is on zone \"" + a.zone.str() + "\", which catalog " +
-                           catalog.name() + " does not have; left out of the scores");
+      warn(log.source + ": line " + std::to_string(a.start_line) + ": " + what + " " + a.id.str() +
+           " is on zone \"" + a.zone.str() + "\", which catalog " + catalog.name() +
+           " does not have; left out of the scores");
     }
     return z;
   };
@@ -129,6 +137,11 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
     std::vector<Interval> iv;
     for (const ZoneAlert& a : by_zone[z]) iv.push_back({a.start, a.end});
     coverage[z] = Union(std::move(iv));
+  }
+
+  if (left_out > 0) {
+    s.warnings.push_back("... and " + std::to_string(left_out) + " more problem(s) in " + log.source +
+                         " not listed");
   }
 
   // Pairs.

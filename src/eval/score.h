@@ -50,6 +50,7 @@ struct MissedExample {
 
 struct ScoreOptions {
   std::size_t max_missed_examples = 10;  // earliest t_a first
+  std::size_t max_warnings = 100;
 };
 
 struct Score {
@@ -67,7 +68,9 @@ struct Score {
   std::size_t inconsistent_lines = 0;      // see AlertLog::inconsistent
   std::size_t unknown_zone_alerts = 0;     // alerts (and pre-alerts) on zones not in the catalog
   double scenario_end = 0;                 // Unix s
-  std::vector<std::string> warnings;       // one message per problem found in the inputs
+  // One message per problem found in the inputs ("FILE: line N: REASON"), the first
+  // ScoreOptions::max_warnings of them, then one line saying how many were left out.
+  std::vector<std::string> warnings;
 };
 
 // The scores of `log` for `truth` on `catalog`, given the truth's pairs

@@ -294,6 +294,21 @@ TEST(Score, AlertsOnUnknownZonesAreLeftOutAndReported) {
   EXPECT_NE(s.warnings[0].find("NOPE"), std::string::npos);
 }
 
+TEST(Score, WarningsAreCappedWithACountOfTheRest) {
+  // 250 unreadable lines, max_warnings 100: 100 messages and "... and 150 more".
+  zones::Catalog catalog = FourZones();
+  TruthBuilder tb;
+  tb.Threat(0.0);
+  AlertLog log;
+  log.source = "log.jsonl";
+  for (int i = 1; i <= 250; ++i) log.unreadable.push_back({i, "not valid JSON"});
+  const Score s = ComputeScore(tb.truth, log, catalog, {});
+  EXPECT_EQ(s.unreadable_lines, 250u);
+  ASSERT_EQ(s.warnings.size(), 101u);
+  EXPECT_EQ(s.warnings[99], "log.jsonl: line 100: not valid JSON");
+  EXPECT_EQ(s.warnings[100], "... and 150 more problem(s) in log.jsonl not listed");
+}
+
 TEST(Score, JsonHasTheExampleFieldNames) {
   const Score s;
   const nlohmann::ordered_json j = ToJson(s);
