@@ -379,9 +379,19 @@ std::vector<SimReport> SimulateSensors(const ingest::SensorList& list, std::vect
   if (!grid.empty())
     for (std::uint32_t f = 0; f < flights->size(); ++f) items.push_back({Item::kAcousticFlight, f});
 
+  // Rough cost of each item, for progress: a radar or observer looks at every flight.
+  std::vector<double> cost(items.size(), 1.0);
+  double total_cost = 0;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (items[k].what == Item::kRadar || items[k].what == Item::kObserver)
+      cost[k] = 1.0 + 0.5 * static_cast<double>(flights->size());
+    if (items[k].what == Item::kAcousticFalse) cost[k] = 0.05;
+    total_cost += cost[k];
+  }
+  double done_cost = 0;
+
   std::vector<std::vector<SimReport>> outputs(items.size());
   std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
   const std::vector<Flight>& fl = *flights;
   auto worker = [&] {
@@ -397,10 +407,10 @@ std::vector<SimReport> SimulateSensors(const ingest::SensorList& list, std::vect
           SimulateAcousticForFlight(sensors, grid, phases, it.index, fl[it.index], o, &outputs[k]);
           break;
       }
-      std::size_t d = done.fetch_add(1) + 1;
-      if (o.progress && (d % 64 == 0 || d == items.size())) {
+      if (o.progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);
-        o.progress(static_cast<double>(d) / static_cast<double>(items.size()));
+        done_cost += cost[k];
+        o.progress(std::min(1.0, done_cost / total_cost));
       }
     }
   };

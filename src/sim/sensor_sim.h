@@ -48,7 +48,8 @@ struct SensorSimOptions {
   // hint is wrong. Missing entries use 0.15.
   std::vector<double> class_confusion;
   int threads = 2;
-  // Called now and then with the fraction of the work done, from one thread at a time.
+  // Called after each work item with the (estimated) fraction of the work done, from one
+  // thread at a time.
   std::function<void(double fraction)> progress;
 };
 

@@ -299,6 +299,7 @@ int RunSimulate(const SimulateConfig& c, std::ostream& out, std::ostream& err) {
     err << "tocsin simulate: " << *path << ": " << sc.status().message() << "\n";
     return 1;
   }
+  if (log) log("writing " + c.out_dir);
   if (Status st = WriteScenario(*sc, c.out_dir); !st.ok()) {
     err << "tocsin simulate: " << st.message() << "\n";
     return 2;
