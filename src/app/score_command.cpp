@@ -28,6 +28,8 @@ void AddScoreCommand(CLI::App& app) {
       ->transform(CLI::CheckedTransformer(methods, CLI::ignore_case));
   cmd->add_option("--missed-examples", config->max_missed_examples, "how many missed pairs to list")
       ->capture_default_str();
+  cmd->add_flag("--pair-details", config->pair_details,
+                "with --json: list every (zone, threat) pair with its t_a, t_l and outcome");
   cmd->callback([config] { ExitCode() = eval::RunScore(*config, std::cout, std::cerr); });
 }
 

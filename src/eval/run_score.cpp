@@ -35,6 +35,7 @@ int RunScore(const ScoreConfig& config, std::ostream& out, std::ostream& err) {
   const std::vector<Pair> pairs = FindPairs(*truth, *catalog, config.crossing);
   ScoreOptions options;
   options.max_missed_examples = config.max_missed_examples;
+  options.pair_details = config.pair_details;
   const Score score = ComputeScore(*truth, *log, *catalog, pairs, options);
   for (const std::string& w : score.warnings) err << "warning: " << w << "\n";
   if (config.json) {

@@ -17,6 +17,7 @@ struct ScoreConfig {
   bool json = false;        // print a JSON object instead of a table
   CrossingMethod crossing = CrossingMethod::kExact;
   std::size_t max_missed_examples = 10;
+  bool pair_details = false;  // with json: list every pair and its outcome
 };
 
 // Exit codes of RunScore.

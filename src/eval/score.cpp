@@ -158,14 +158,17 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
     ++s.pairs;
     pairs_by_zone[p.zone].push_back(&p);
     const TruthThreat& threat = truth.threats[p.threat];
-    if (!threat.first_seen) {
-      ++s.unseen;
-      if (alerted_between(p.zone, p.t_a, p.t_l)) ++s.unseen_alerted;
-      continue;
-    }
-    if (p.t_a < *threat.first_seen + kLateSeenMargin) {
-      ++s.late_seen;
-      if (alerted_between(p.zone, p.t_a, p.t_l)) ++s.late_seen_alerted;
+    PairDetail d{catalog.zone(p.zone).id, threat.id, threat.kind, p.t_a, p.t_l, threat.first_seen};
+    auto record = [&] {
+      if (options.pair_details) s.details.push_back(d);
+    };
+    if (!threat.first_seen || p.t_a < *threat.first_seen + kLateSeenMargin) {
+      const bool unseen = !threat.first_seen;
+      d.status = unseen ? "unseen" : "late_seen";
+      d.alerted = alerted_between(p.zone, p.t_a, p.t_l);
+      ++(unseen ? s.unseen : s.late_seen);
+      if (d.alerted) ++(unseen ? s.unseen_alerted : s.late_seen_alerted);
+      record();
       continue;
     }
     ++s.scored;
@@ -173,6 +176,9 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
     if (!cover) {
       ++s.missed;
       missed.push_back(&p);
+      d.status = "missed";
+      d.alerted = alerted_between(p.zone, p.t_a, p.t_l);
+      record();
       continue;
     }
     double earliest_start = p.t_a;
@@ -183,8 +189,14 @@ Score ComputeScore(const Truth& truth, const AlertLog& log, const zones::Catalog
     warnings.push_back(warning);
     const double needed =
         std::min(catalog.zone(p.zone).shelter.value(), p.t_a - *threat.first_seen - kLateSeenMargin);
-    if (warning < needed) ++s.short_warning;
-    if (p.t_l > cover->end) ++s.dropped;
+    d.status = "covered";
+    d.alerted = true;
+    d.warning_s = warning;
+    d.short_warning = warning < needed;
+    d.dropped = p.t_l > cover->end;
+    if (d.short_warning) ++s.short_warning;
+    if (d.dropped) ++s.dropped;
+    record();
   }
   if (!warnings.empty()) {
     s.warning_median_s = Median(warnings);
@@ -277,6 +289,23 @@ nlohmann::ordered_json ToJson(const Score& s) {
   j["unknown_zone_alerts"] = s.unknown_zone_alerts;
   j["scenario_end"] = s.scenario_end;
   j["warnings"] = s.warnings;
+  if (!s.details.empty()) {
+    json details = json::array();
+    for (const PairDetail& d : s.details) {
+      details.push_back({{"zone", d.zone.str()},
+                         {"threat", d.threat},
+                         {"kind", std::string(ToString(d.kind))},
+                         {"t_a", d.t_a},
+                         {"t_l", d.t_l},
+                         {"first_seen", opt(d.first_seen)},
+                         {"status", d.status},
+                         {"alerted", d.alerted},
+                         {"warning_s", opt(d.warning_s)},
+                         {"short", d.short_warning},
+                         {"dropped", d.dropped}});
+    }
+    j["pair_details"] = details;
+  }
   return j;
 }
 

@@ -48,9 +48,23 @@ struct MissedExample {
   std::optional<double> first_seen;
 };
 
+// One pair and what the log did for it (ScoreOptions::pair_details).
+struct PairDetail {
+  ZoneId zone;
+  std::string threat;
+  ThreatCategory kind = ThreatCategory::kDrone;
+  double t_a = 0, t_l = 0;
+  std::optional<double> first_seen;
+  std::string status;   // "unseen", "late_seen", "missed" or "covered"
+  bool alerted = false; // some alert on the zone was open in [t_a, t_l]
+  std::optional<double> warning_s;  // covered pairs only
+  bool short_warning = false, dropped = false;  // covered pairs only
+};
+
 struct ScoreOptions {
   std::size_t max_missed_examples = 10;  // earliest t_a first
   std::size_t max_warnings = 100;
+  bool pair_details = false;  // fill Score::details
 };
 
 struct Score {
@@ -71,6 +85,7 @@ struct Score {
   // One message per problem found in the inputs ("FILE: line N: REASON"), the first
   // ScoreOptions::max_warnings of them, then one line saying how many were left out.
   std::vector<std::string> warnings;
+  std::vector<PairDetail> details;         // in the order of the pairs, when asked for
 };
 
 // The scores of `log` for `truth` on `catalog`, given the truth's pairs
@@ -86,7 +101,7 @@ double Median(std::vector<double> values);
 
 // An object with the field names of spec/example/expected-score.json, in that file's
 // order, then the extras (skipped_events, inconsistent_lines, unknown_zone_alerts,
-// scenario_end, warnings).
+// scenario_end, warnings, and pair_details when there are any).
 nlohmann::ordered_json ToJson(const Score& score);
 
 // A readable table for people.

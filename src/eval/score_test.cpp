@@ -309,6 +309,31 @@ TEST(Score, WarningsAreCappedWithACountOfTheRest) {
   EXPECT_EQ(s.warnings[100], "... and 150 more problem(s) in log.jsonl not listed");
 }
 
+TEST(Score, PairDetailsListEachPairsOutcome) {
+  // T0 unseen on Z1; T1 on Z2 missed; T2 on Z3 covered from 900 (warning 100, not short:
+  // 100 >= min(90, 1000 - 0 - 15)), dropped (alert ends at 1050, T2 stays to 1100).
+  zones::Catalog catalog = FourZones();
+  TruthBuilder tb;
+  tb.Threat(std::nullopt);
+  tb.Threat(0.0);
+  tb.Threat(0.0);
+  AlertLog log;
+  log.alerts = {Alert("A1", "Z3", 900, 1050)};
+  ScoreOptions options;
+  options.pair_details = true;
+  const Score s = ComputeScore(tb.truth, log, catalog,
+                               {{kZ1, 0, 1000, 1100}, {kZ2, 1, 1000, 1100}, {kZ3, 2, 1000, 1100}}, options);
+  ASSERT_EQ(s.details.size(), 3u);
+  EXPECT_EQ(s.details[0].status, "unseen");
+  EXPECT_EQ(s.details[1].status, "missed");
+  EXPECT_EQ(s.details[2].status, "covered");
+  EXPECT_DOUBLE_EQ(*s.details[2].warning_s, 100);
+  EXPECT_FALSE(s.details[2].short_warning);
+  EXPECT_TRUE(s.details[2].dropped);
+  EXPECT_EQ(ToJson(s).at("pair_details").size(), 3u);
+  EXPECT_FALSE(ToJson(ComputeScore(tb.truth, log, catalog, {})).contains("pair_details"));
+}
+
 TEST(Score, JsonHasTheExampleFieldNames) {
   const Score s;
   const nlohmann::ordered_json j = ToJson(s);
