@@ -169,3 +169,27 @@ TEST(Kinematics, KharkivBallisticPresetFlightsUnderThreeMinutes) {
 
 }  // namespace
 }  // namespace tocsin::sim
+
+namespace tocsin::sim {
+namespace {
+
+TEST(Kinematics, ShortRangeRocketsFlyTwentyToNinetySeconds) {
+  AttackDescription a = testing::Attack(R"({"epoch": 1757203200, "sensors": [], "threats": [
+    {"model": "IL:Qassam/short-range rocket", "count": 40,
+     "launch": {"sites": ["Beit Hanoun", "Gaza City", "Khan Yunis"], "radius_km": 1, "window_s": [0, 600]},
+     "targets": [{"place": "Sderot", "radius_km": 2}, {"place": "Ashkelon", "radius_km": 3},
+                 {"place": "Ashdod", "radius_km": 3}, {"place": "Tel Aviv", "radius_km": 3}]}]})");
+  Result<std::vector<Flight>> flights = BuildFlights(a, testing::Profiles(), 5);
+  ASSERT_TRUE(flights.ok()) << flights.status().message();
+  for (const Flight& f : *flights) {
+    EXPECT_EQ(f.kind, ThreatCategory::kRocket);
+    double range = GeodesicDistance({f.points.front().lat, f.points.front().lon}, {f.points.back().lat, f.points.back().lon}).value();
+    EXPECT_LT(range, 44000 + 3000) << f.id << ": Tel Aviv is beyond a Qassam's 40 km (+10 %, + aim scatter) and never drawn";
+    EXPECT_GE(f.end() - f.start(), 15.0) << f.id;
+    EXPECT_LE(f.end() - f.start(), 100.0) << f.id;
+    EXPECT_EQ(f.points.back().alt, 0.0);
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::sim

@@ -178,10 +178,12 @@ Result<std::vector<Flight>> BuildFlights(const AttackDescription& a, const std::
         BallisticParams bp;
         bp.launch_time = t0;
         double range_km = GeodesicDistance(launch, aim).value() / 1000.0;
-        double apogee_km = g.apogee_km.value_or(std::min(p->apogee_km.value_or(50.0), 0.2 * range_km));
+        // Unguided rockets fly flatter than missiles (about 0.15 R against 0.2 R).
+        const bool rocket = p->category == ThreatCategory::kRocket;
+        double apogee_km = g.apogee_km.value_or(std::min(p->apogee_km.value_or(50.0), (rocket ? 0.15 : 0.2) * range_km));
         bp.apogee_m = apogee_km * 1000.0;
         bp.burn_s = g.burn_s.value_or(std::clamp(3.0 + range_km / 20.0, 3.0, 90.0));
-        bp.beta_kg_m2 = p->category == ThreatCategory::kRocket ? 3000.0 : 20000.0;
+        bp.beta_kg_m2 = rocket ? 6000.0 : 20000.0;
         bp.launch_alt_m = g.launch_alt_m;
         bp.step_s = g.truth_step_s.value_or(1.0);
         Result<std::vector<TruthPoint>> pts = FlyBallistic(launch, aim, bp);
