@@ -98,6 +98,13 @@ class Parser {
     if (g.lat_min >= g.lat_max || g.lon_min >= g.lon_max) Fail(path + ".bbox", "min must be below max");
     g.spacing_km = Num(j, "spacing_km", path, 8);
     if (g.spacing_km < 0.5) Fail(path + ".spacing_km", "must be >= 0.5");
+    {
+      double rows = (g.lat_max - g.lat_min) * 111.195 / g.spacing_km + 1;
+      double cols = (g.lon_max - g.lon_min) * 111.195 * std::cos(0.5 * (g.lat_min + g.lat_max) * M_PI / 180) / g.spacing_km + 1;
+      if (rows * cols > 200000)
+        Fail(path, "would lay about " + std::to_string(static_cast<long>(rows * cols)) +
+                       " sensors (limit 200,000); widen spacing_km or shrink bbox");
+    }
     g.jitter_km = Num(j, "jitter_km", path, 1);
     g.class_confusion = Num(j, "class_confusion", path, 0.15);
     if (g.class_confusion < 0 || g.class_confusion > 1) Fail(path + ".class_confusion", "must be in [0, 1]");
@@ -237,6 +244,7 @@ Result<AttackDescription> ParseAttack(const std::string& text, const std::string
       } else {
         explicit_sensors.push_back(s);
         double c = Parser::Num(s, "class_confusion", sp, 0.15);
+        if (c < 0 || c > 1) Fail(sp + ".class_confusion", "must be in [0, 1]");
         a.sensor_class_confusion.push_back(c);
       }
     }

@@ -135,6 +135,8 @@ TEST(Simulate, AttackFileErrorsNameTheField) {
       "launch": {"sites": ["Chauda"]}, "targets": ["Odesa"], "speed_mps": [30, 50]}]})", "outside the profile");
   ExpectAttackError(R"({"epoch": 1, "sensors": [{"id": "R", "type": "radar"}], "threats": []})", "lat");
   ExpectAttackError("{\"epoch\": 1,\n \"sensors\": [,]}", "bad-attack.json:2");
+  ExpectAttackError(R"({"epoch": 1, "sensors": [{"generator": "acoustic_grid", "bbox": [40, 20, 55, 45], "spacing_km": 0.5}],
+      "threats": []})", "limit 200,000");
 }
 
 TEST(Simulate, EveryShippedPresetParsesAndResolvesByName) {
