@@ -14,14 +14,15 @@ namespace {
 const double kR = kDangerDistance.value();
 
 // An upper bound on the ground length (m) of the path from a to b when it is linear
-// in lat and lon: a degree of latitude is at most 111,694 m, a degree of longitude at
-// most 111,321 m x cos(lat), taken at the lowest |lat| on the way. Distance to a zone
+// in lat and lon: on WGS84 a degree of latitude is at most 111,694 m and a degree of
+// longitude at most 111,695 m x cos(lat) (both at the pole), taken at the lowest |lat|
+// on the way; the speed along the path is below that everywhere. Distance to a zone
 // changes by at most the ground length travelled, which makes this a Lipschitz bound.
 double PathLengthBound(LatLon a, LatLon b) {
   const double min_abs_lat =
       (a.lat > 0) != (b.lat > 0) ? 0.0 : std::min(std::abs(a.lat), std::abs(b.lat));
   const double kLat = 111700.0;
-  const double kLon = 111330.0 * std::cos(min_abs_lat * std::numbers::pi / 180.0);
+  const double kLon = 111700.0 * std::cos(min_abs_lat * std::numbers::pi / 180.0);
   const double dy = (b.lat - a.lat) * kLat;
   const double dx = (b.lon - a.lon) * kLon;
   return std::sqrt(dx * dx + dy * dy) * 1.001;
@@ -78,17 +79,19 @@ Box BoxOf(const zones::Zone& zone) {
   return b;
 }
 
-// A lower bound on the geodesic distance (m) from p to anything inside the box: a
-// degree of latitude is at least 110,574 m; a degree of longitude at least 111,320 m x
-// cos(lat) at the most poleward latitude the way can reach (the box's or p's, plus 2
-// degrees for the bulge of long geodesics).
+// A lower bound on the geodesic distance (m) from p to anything inside the box, capped
+// at kBoundCap: a degree of latitude is at least 110,574 m; a degree of longitude at
+// least 111,319 m x cos(lat) at the most poleward latitude the way can reach. Below the
+// cap a shortest path bulges poleward by under 0.1 degree at mid latitudes; 2 degrees
+// are allowed.
+constexpr double kBoundCap = 500e3;
 double LowerBoundToBox(const Box& b, LatLon p) {
   const double dlat = std::max({0.0, b.min_lat - p.lat, p.lat - b.max_lat});
   const double dlon = std::max({0.0, b.min_lon - p.lon, p.lon - b.max_lon});
   const double poleward =
       std::min(90.0, std::max({std::abs(p.lat), std::abs(b.min_lat), std::abs(b.max_lat)}) + 2.0);
-  const double lon_m = dlon * 111320.0 * std::cos(poleward * std::numbers::pi / 180.0);
-  return std::max(dlat * 110574.0, lon_m);
+  const double lon_m = dlon * 111319.0 * std::cos(poleward * std::numbers::pi / 180.0);
+  return std::min(kBoundCap, std::max(dlat * 110574.0, lon_m));
 }
 
 // Within this of kR, bisection hands over to the Illinois method (seconds; metres).
