@@ -271,7 +271,8 @@ std::vector<Pair> FindThreatPairs(const TruthThreat& threat, std::size_t threat_
   const bool sampled = method == CrossingMethod::kMidpointSamples;
   const Track forward = MakeTrack(threat, /*reversed=*/false, sampled);
   const Track backward = MakeTrack(threat, /*reversed=*/true, sampled);
-  for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(QueryPolyline(forward.pos), kDangerDistance + Metres(kQuerySlack))) {
+  const std::vector<LatLon> query = QueryPolyline(forward.pos);
+  for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(query, kDangerDistance + Metres(kQuerySlack))) {
     CrossingFinder finder(catalog, z, sampled);
     auto t_a = finder.First(forward);
     if (!t_a) continue;  // the corridor query may be generous
@@ -288,7 +289,9 @@ std::vector<Pair> FindPairs(const Truth& truth, const zones::Catalog& catalog, C
   std::vector<std::vector<Pair>> per_threat(n);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) per_threat[i] = FindThreatPairs(truth.threats[i], i, catalog, method);
+    for (std::size_t i = next++; i < n; i = next++) {
+      per_threat[i] = FindThreatPairs(truth.threats[i], i, catalog, method);
+    }
   };
   const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<std::thread> threads;
