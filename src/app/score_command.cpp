@@ -1,6 +1,5 @@
 // tocsin score: scores an alert log against a scenario's truth (eval::RunScore).
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -20,17 +19,21 @@ void AddScoreCommand(CLI::App& app) {
   cmd->add_option("--zones", config->zones,
                   "zone catalog name or path (default: truth.json's \"zones\", else ua-hromadas)");
   cmd->add_flag("--json", config->json, "print a JSON object instead of a table");
-  const std::map<std::string, eval::CrossingMethod> methods = {
-      {"exact", eval::CrossingMethod::kExact}, {"midpoint", eval::CrossingMethod::kMidpointSamples}};
-  cmd->add_option("--crossing", config->crossing,
-                  "how t_a/t_l are found: exact (the spec's first/last moment, default) or midpoint "
-                  "(points and segment midpoints only, as the spec example's generator did)")
-      ->transform(CLI::CheckedTransformer(methods, CLI::ignore_case));
+  auto crossing = std::make_shared<std::string>("exact");
+  cmd->add_option("--crossing", *crossing,
+                  "how t_a/t_l are found: exact (the spec's first/last moment) or midpoint (points and "
+                  "segment midpoints only, as the spec example's generator did)")
+      ->check(CLI::IsMember({"exact", "midpoint"}))
+      ->capture_default_str();
   cmd->add_option("--missed-examples", config->max_missed_examples, "how many missed pairs to list")
       ->capture_default_str();
   cmd->add_flag("--pair-details", config->pair_details,
                 "with --json: list every (zone, threat) pair with its t_a, t_l and outcome");
-  cmd->callback([config] { ExitCode() = eval::RunScore(*config, std::cout, std::cerr); });
+  cmd->callback([config, crossing] {
+    config->crossing =
+        *crossing == "midpoint" ? eval::CrossingMethod::kMidpointSamples : eval::CrossingMethod::kExact;
+    ExitCode() = eval::RunScore(*config, std::cout, std::cerr);
+  });
 }
 
 }  // namespace tocsin::app
