@@ -1,0 +1,218 @@
+#include "zones/geodesic_distance.h"
+
+#include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/GeodesicLine.hpp>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace tocsin::zones::internal {
+namespace {
+
+using GeographicLib::Geodesic;
+constexpr double kEarthRadius = 6371000.0;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kDeg = M_PI / 180;
+// Beyond this the tangent plane is not trusted even for ranking.
+constexpr double kPlaneLimit = 300e3;
+
+// Relative error bound of the tangent plane at p for lengths up to d metres.
+double PlaneRelativeError(double lat, double d) {
+  return (std::abs(std::tan(lat * kDeg)) + 0.5) * d / kEarthRadius * 1.5 + 1e-6;
+}
+
+// Exact distance from p to the edge, by Newton steps on the edge parameter
+// starting at t0. Returns the least distance seen.
+double RefineOnEdge(LatLon p, const Edge& e, double t0) {
+  const Geodesic& g = Geodesic::WGS84();
+  double t = std::clamp(t0, 0.0, 1.0), best = kInf;
+  for (int iter = 0; iter < 8; ++iter) {
+    const double qlat = e.y1 + t * (e.y2 - e.y1), qlon = e.x1 + t * (e.x2 - e.x1);
+    double s12 = 0, azi1 = 0, azi2 = 0;
+    g.Inverse(p.lat, p.lon, qlat, qlon, s12, azi1, azi2);
+    best = std::min(best, s12);
+    if (s12 < 1e-3) break;
+    double mlat = 0, mlon = 0;
+    MetresPerDegree(qlat, &mlat, &mlon);
+    const double east = (e.x2 - e.x1) * mlon, north = (e.y2 - e.y1) * mlat;
+    const double len = std::hypot(east, north);
+    if (len < 1e-6) break;
+    const double delta = std::atan2(east, north) - azi2 * kDeg;
+    const double fp = len * std::cos(delta);                              // d s / d t
+    const double fpp = len * len * std::sin(delta) * std::sin(delta) / s12;  // d2 s / d t2
+    double step = fpp > 1e-12 * len * len ? -fp / fpp : (fp > 0 ? -1.0 : 1.0);
+    const double next = std::clamp(t + step, 0.0, 1.0);
+    if (std::abs(next - t) * len < 0.01) break;
+    t = next;
+  }
+  return best;
+}
+
+// Far away (or near the poles): bound each edge by its endpoints' exact distances.
+double DistanceFar(const ZoneShape& shape, LatLon p) {
+  const Geodesic& g = Geodesic::WGS84();
+  const auto& edges = shape.edges();
+  std::vector<double> da(edges.size()), db(edges.size());
+  double best = kInf;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    g.Inverse(p.lat, p.lon, edges[i].y1, edges[i].x1, da[i]);
+    g.Inverse(p.lat, p.lon, edges[i].y2, edges[i].x2, db[i]);
+    best = std::min({best, da[i], db[i]});
+  }
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const Edge& e = edges[i];
+    double mlat = 0, mlon = 0;
+    MetresPerDegree(std::max(std::abs(e.y1), std::abs(e.y2)), &mlat, &mlon);
+    double mlat2 = 0, mlon2 = 0;
+    MetresPerDegree(std::min(std::abs(e.y1), std::abs(e.y2)), &mlat2, &mlon2);
+    // Any point of the edge is within half its length (along it) of an endpoint.
+    const double len = std::hypot((e.x2 - e.x1) * std::max(mlon, mlon2), (e.y2 - e.y1) * std::max(mlat, mlat2));
+    if (std::min(da[i], db[i]) - len * 0.5 * 1.01 > best) continue;
+    best = std::min(best, RefineOnEdge(p, e, da[i] < db[i] ? 0.0 : 1.0));
+    best = std::min(best, RefineOnEdge(p, e, 0.5));
+  }
+  return best;
+}
+
+// Squared planar distances (tangent plane at p) from p to every edge, and the least.
+double PlanarDistances(const ZoneShape& shape, LatLon p, double kx, double ky,
+                       std::vector<double>* d2) {
+  const auto& edges = shape.edges();
+  d2->resize(edges.size());
+  double best = kInf;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const Edge& e = edges[i];
+    const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky,
+                                       (e.x2 - p.lon) * kx, (e.y2 - p.lat) * ky);
+    (*d2)[i] = v;
+    best = std::min(best, v);
+  }
+  return best;
+}
+
+double DistanceOutside(const ZoneShape& shape, LatLon p) {
+  if (std::abs(p.lat) > 80) return DistanceFar(shape, p);
+  double ky = 0, kx = 0;
+  MetresPerDegree(p.lat, &ky, &kx);
+  thread_local std::vector<double> d2;
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  if (planar > kPlaneLimit) return DistanceFar(shape, p);
+  const double rel = PlaneRelativeError(p.lat, planar);
+  const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
+  const double limit2 = limit * limit;
+  const auto& edges = shape.edges();
+  double best = kInf;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    if (d2[i] > limit2) continue;
+    const Edge& e = edges[i];
+    double t = 0;
+    PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
+                      (e.y2 - p.lat) * ky, &t);
+    best = std::min(best, RefineOnEdge(p, e, t));
+  }
+  return best;
+}
+
+}  // namespace
+
+void MetresPerDegree(double lat, double* m_lat, double* m_lon) {
+  constexpr double a = 6378137.0, f = 1 / 298.257223563, e2 = f * (2 - f);
+  const double s = std::sin(lat * kDeg);
+  const double w = std::sqrt(1 - e2 * s * s);
+  *m_lat = a * (1 - e2) / (w * w * w) * kDeg;
+  *m_lon = a / w * std::cos(lat * kDeg) * kDeg;
+}
+
+double DistanceToZone(const ZoneShape& shape, LatLon p) {
+  if (shape.edges().empty()) return kInf;
+  if (shape.Contains(p.lon, p.lat)) return 0;
+  return DistanceOutside(shape, p);
+}
+
+bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) {
+  if (shape.edges().empty()) return false;
+  if (shape.Contains(p.lon, p.lat)) return true;
+  if (std::abs(p.lat) > 80) return DistanceFar(shape, p) <= d;
+  double ky = 0, kx = 0;
+  MetresPerDegree(p.lat, &ky, &kx);
+  thread_local std::vector<double> d2;
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  if (planar > kPlaneLimit) return DistanceFar(shape, p) <= d;
+  const double rel = PlaneRelativeError(p.lat, planar);
+  if (planar * (1 - rel) - 0.5 > d) return false;
+  if (planar * (1 + rel) + 0.5 <= d) return true;
+  return DistanceOutside(shape, p) <= d;
+}
+
+bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, double w) {
+  if (shape.edges().empty()) return false;
+  if (shape.Contains(piece.a.lon, piece.a.lat) || shape.Contains(piece.b.lon, piece.b.lat))
+    return true;
+  const LatLon m{(piece.a.lat + piece.b.lat) / 2, (piece.a.lon + piece.b.lon) / 2};
+  if (std::abs(m.lat) > 80 || piece.length / 2 + w > kPlaneLimit) {
+    // Rare: sample the piece densely enough for the threshold and test exactly.
+    const GeographicLib::GeodesicLine line(Geodesic::WGS84(), piece.a.lat, piece.a.lon,
+                                           piece.azimuth_at_a);
+    const int n = std::max(2, static_cast<int>(std::ceil(piece.length / 20.0)));
+    for (int i = 0; i <= n; ++i) {
+      LatLon q;
+      line.Position(piece.length * i / n, q.lat, q.lon);
+      if (DistanceToZone(shape, q) <= w) return true;
+    }
+    return false;
+  }
+  double ky = 0, kx = 0;
+  MetresPerDegree(m.lat, &ky, &kx);
+  const double ax = (piece.a.lon - m.lon) * kx, ay = (piece.a.lat - m.lat) * ky;
+  const double bx = (piece.b.lon - m.lon) * kx, by = (piece.b.lat - m.lat) * ky;
+  const double reach = piece.length / 2 + w + 200;
+  const double tol = PlaneRelativeError(m.lat, reach) * reach + 2;
+  const double margin = w + tol;
+  const double min_x = std::min(ax, bx) - margin, max_x = std::max(ax, bx) + margin;
+  const double min_y = std::min(ay, by) - margin, max_y = std::max(ay, by) + margin;
+  const double inside2 = (w - tol) > 0 ? (w - tol) * (w - tol) : -1;
+  double best2 = kInf, best_u = 0;
+  shape.ForEachEdgeNearLat(m.lat + min_y / ky, m.lat + max_y / ky, [&](const Edge& e) {
+    const double x1 = (e.x1 - m.lon) * kx, y1 = (e.y1 - m.lat) * ky;
+    const double x2 = (e.x2 - m.lon) * kx, y2 = (e.y2 - m.lat) * ky;
+    if (std::max(x1, x2) < min_x || std::min(x1, x2) > max_x || std::max(y1, y2) < min_y ||
+        std::min(y1, y2) > max_y)
+      return true;
+    double ta = 0, tb = 0;
+    const double d2 = SegmentSegmentDist2(ax, ay, bx, by, x1, y1, x2, y2, &ta, &tb);
+    if (d2 < best2) best2 = d2, best_u = ta;
+    return best2 > inside2;
+  });
+  const double planar = std::sqrt(best2);
+  if (planar <= w - tol) return true;
+  if (planar > w + tol) return false;
+  // Near the threshold: minimise the exact distance along the geodesic piece
+  // around the planar nearest point (golden-section search).
+  const GeographicLib::GeodesicLine line(Geodesic::WGS84(), piece.a.lat, piece.a.lon,
+                                         piece.azimuth_at_a);
+  auto f = [&](double u) {
+    LatLon q;
+    line.Position(piece.length * u, q.lat, q.lon);
+    return DistanceToZone(shape, q);
+  };
+  const double window = (2000 + 10 * tol) / std::max(piece.length, 1.0);
+  double lo = std::max(0.0, best_u - window), hi = std::min(1.0, best_u + window);
+  double best = std::min({f(lo), f(hi), f(best_u)});
+  if (best <= w) return true;
+  const double r = (std::sqrt(5.0) - 1) / 2;
+  double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
+  double fc = f(c), fd = f(d);
+  for (int i = 0; i < 30 && (hi - lo) * piece.length > 0.5; ++i) {
+    if (fc < fd) {
+      hi = d, d = c, fd = fc, c = hi - r * (hi - lo), fc = f(c);
+    } else {
+      lo = c, c = d, fc = fd, d = lo + r * (hi - lo), fd = f(d);
+    }
+    best = std::min({best, fc, fd});
+    if (best <= w) return true;
+  }
+  return best <= w;
+}
+
+}  // namespace tocsin::zones::internal

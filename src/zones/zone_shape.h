@@ -1,0 +1,62 @@
+// A zone's geometry prepared for fast queries (internal to tocsin_zones): all ring
+// edges of the multipolygon in lon/lat, bucketed into latitude bands so that a
+// point-in-polygon test or a search near a latitude only looks at a few edges.
+// Thread-safety: immutable after construction.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "zones/geometry.h"
+#include "zones/planar.h"
+
+namespace tocsin::zones::internal {
+
+class ZoneShape {
+ public:
+  explicit ZoneShape(const MultiPolygon& geometry);
+
+  const BoxLL& bbox() const { return bbox_; }
+  const std::vector<Edge>& edges() const { return edges_; }
+
+  // Even-odd rule over every ring (holes excluded), straight edges in lon/lat.
+  // Points exactly on the boundary may go either way.
+  bool Contains(double lon, double lat) const;
+
+  // Calls f(const Edge&) for every edge whose latitude range may overlap
+  // [lat_lo, lat_hi]; an edge may be visited more than once. f returns false to stop.
+  // Returns false when stopped.
+  template <typename F>
+  bool ForEachEdgeNearLat(double lat_lo, double lat_hi, F&& f) const {
+    if (lat_hi < bbox_.min_lat || lat_lo > bbox_.max_lat) return true;
+    const int b0 = Band(lat_lo), b1 = Band(lat_hi);
+    if (b0 == 0 && b1 == bands_ - 1 && bands_ > 1) {
+      for (const Edge& e : edges_)
+        if (!f(e)) return false;
+      return true;
+    }
+    for (int b = b0; b <= b1; ++b)
+      for (uint32_t k = band_start_[b]; k < band_start_[b + 1]; ++k)
+        if (!f(edges_[band_edges_[k]])) return false;
+    return true;
+  }
+
+  // x positions (lon) where the horizontal line at `lat` crosses the boundary,
+  // with the same half-open rule as Contains; unsorted.
+  void Crossings(double lat, std::vector<double>* xs) const;
+
+ private:
+  int Band(double lat) const {
+    int b = static_cast<int>((lat - bbox_.min_lat) * inv_band_h_);
+    return b < 0 ? 0 : (b >= bands_ ? bands_ - 1 : b);
+  }
+
+  BoxLL bbox_;
+  std::vector<Edge> edges_;
+  int bands_ = 1;
+  double inv_band_h_ = 0;
+  std::vector<uint32_t> band_start_;  // bands_ + 1 offsets into band_edges_
+  std::vector<uint32_t> band_edges_;
+};
+
+}  // namespace tocsin::zones::internal
