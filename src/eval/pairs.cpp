@@ -212,34 +212,38 @@ constexpr double kMaxQueryPiece = 10000.0;
 constexpr double kQuerySimplification = 100.0;
 constexpr double kQuerySlack = 150.0;
 
-// Planar distance (m) from p to the segment a-b, in a tangent plane at a.
-double DeviationFromPiece(LatLon a, LatLon b, LatLon p) {
+// Whether every point strictly between anchor and end is within kQuerySimplification
+// of the segment anchor-end (planar, in a tangent plane at the anchor).
+bool PiecesFit(const Track& tr, std::size_t anchor, std::size_t end) {
+  const LatLon a = tr.pos[anchor], b = tr.pos[end];
   const double ky = 111320.0;
   const double kx = 111320.0 * std::cos(a.lat * std::numbers::pi / 180.0);
   const double bx = (b.lon - a.lon) * kx, by = (b.lat - a.lat) * ky;
-  const double px = (p.lon - a.lon) * kx, py = (p.lat - a.lat) * ky;
   const double len2 = bx * bx + by * by;
-  const double u = len2 > 0 ? std::clamp((px * bx + py * by) / len2, 0.0, 1.0) : 0.0;
-  return std::hypot(px - u * bx, py - u * by);
+  const double tol2 = kQuerySimplification * kQuerySimplification;
+  for (std::size_t k = anchor + 1; k < end; ++k) {
+    const double px = (tr.pos[k].lon - a.lon) * kx, py = (tr.pos[k].lat - a.lat) * ky;
+    const double u = len2 > 0 ? std::clamp((px * bx + py * by) / len2, 0.0, 1.0) : 0.0;
+    const double dx = px - u * bx, dy = py - u * by;
+    if (dx * dx + dy * dy > tol2) return false;
+  }
+  return true;
 }
 
-std::vector<LatLon> QueryPolyline(const std::vector<LatLon>& pos) {
+std::vector<LatLon> QueryPolyline(const Track& tr) {
+  const std::vector<LatLon>& pos = tr.pos;
   std::vector<LatLon> out;
   std::size_t anchor = 0;
   out.push_back(pos[0]);
   while (anchor + 1 < pos.size()) {
     // Extend the piece from `anchor` as far as the points in between allow.
     std::size_t end = anchor + 1;
-    while (end + 1 < pos.size() && PathLengthBound(pos[anchor], pos[end + 1]) <= kMaxQueryPiece) {
-      bool fits = true;
-      for (std::size_t k = anchor + 1; k <= end && fits; ++k) {
-        fits = DeviationFromPiece(pos[anchor], pos[end + 1], pos[k]) <= kQuerySimplification;
-      }
-      if (!fits) break;
+    while (end + 1 < pos.size() && tr.cum[end + 1] - tr.cum[anchor] <= kMaxQueryPiece &&
+           PiecesFit(tr, anchor, end + 1)) {
       ++end;
     }
     // A single long segment is cut into pieces of at most kMaxQueryPiece.
-    const int pieces = static_cast<int>(std::ceil(PathLengthBound(pos[anchor], pos[end]) / kMaxQueryPiece));
+    const int pieces = static_cast<int>(std::ceil((tr.cum[end] - tr.cum[anchor]) / kMaxQueryPiece));
     for (int k = 1; k < pieces; ++k) {
       const double u = static_cast<double>(k) / pieces;
       out.push_back({pos[anchor].lat + u * (pos[end].lat - pos[anchor].lat),
@@ -271,7 +275,7 @@ std::vector<Pair> FindThreatPairs(const TruthThreat& threat, std::size_t threat_
   const bool sampled = method == CrossingMethod::kMidpointSamples;
   const Track forward = MakeTrack(threat, /*reversed=*/false, sampled);
   const Track backward = MakeTrack(threat, /*reversed=*/true, sampled);
-  const std::vector<LatLon> query = QueryPolyline(forward.pos);
+  const std::vector<LatLon> query = QueryPolyline(forward);
   for (zones::ZoneIndex z : catalog.ZonesTouchingCorridor(query, kDangerDistance + Metres(kQuerySlack))) {
     CrossingFinder finder(catalog, z, sampled);
     auto t_a = finder.First(forward);
