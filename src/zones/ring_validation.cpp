@@ -105,6 +105,7 @@ std::string CheckPolygon(const Polygon& polygon) {
   std::vector<const Ring*> rings{&polygon.outer};
   for (const Ring& h : polygon.holes) rings.push_back(&h);
   size_t total = 0;
+  std::vector<double> areas;
   for (size_t k = 0; k < rings.size(); ++k) {
     const Ring& r = *rings[k];
     total += r.size();
@@ -113,19 +114,34 @@ std::string CheckPolygon(const Polygon& polygon) {
       min_x = std::min(min_x, p.lon), max_x = std::max(max_x, p.lon);
       min_y = std::min(min_y, p.lat), max_y = std::max(max_y, p.lat);
     }
-    const double area = std::abs(SignedArea2(r)) / 2;
-    const double box = (max_x - min_x) * (max_y - min_y);
-    if (!(box > 0) || !(area > 1e-9 * box))
-      return RingName(static_cast<int>(k)) + " is degenerate (zero area: all positions collinear)";
+    // Collinear: every position within a hair of the line through the first
+    // position and the one farthest from it.
+    const LatLon& o = r[0];
+    size_t far = 0;
+    double far_d = 0;
+    for (size_t i = 1; i < r.size(); ++i) {
+      const double d = std::hypot(r[i].lon - o.lon, r[i].lat - o.lat);
+      if (d > far_d) far_d = d, far = i;
+    }
+    double off = 0;
+    for (const LatLon& p : r)
+      off = std::max(off, std::abs(Orient(o.lon, o.lat, r[far].lon, r[far].lat, p.lon, p.lat)));
+    if (!(far_d > 0) || off / far_d <= 1e-9 * far_d)
+      return RingName(static_cast<int>(k)) + " is degenerate (all positions collinear)";
     if (max_x - min_x > 180)
       return RingName(static_cast<int>(k)) +
              " spans more than 180 degrees of longitude (rings crossing the antimeridian are "
              "not supported: split the polygon at 180 degrees)";
+    const double box = (max_x - min_x) * (max_y - min_y);
+    areas.push_back(box > 0 ? std::abs(SignedArea2(r)) / 2 / box : 0);
   }
   std::vector<SweepEdge> edges;
   edges.reserve(total);
   for (size_t k = 0; k < rings.size(); ++k) AddEdges(*rings[k], static_cast<int>(k), &edges);
   if (std::string why = SweepForContacts(edges, false); !why.empty()) return why;
+  for (size_t k = 0; k < rings.size(); ++k)
+    if (!(areas[k] > 1e-9))
+      return RingName(static_cast<int>(k)) + " is degenerate (zero area)";
   for (size_t k = 1; k < rings.size(); ++k) {
     const Ring& h = *rings[k];
     bool inside = false, outside = false;
