@@ -97,8 +97,11 @@ int RunZonesInfo(const ZonesInfoConfig& config, std::ostream& out, std::ostream&
       << "zones:       " << c.zones().size() << "\n"
       << "regions:     " << regions.size() << "\n"
       << "districts:   " << districts.size() << "\n"
-      << "population:  " << Grouped(population);
-  if (without_population > 0) out << " (" << without_population << " zones have no population)";
+      << "population:  ";
+  if (without_population == c.zones().size()) out << "unknown (no zone has a population)";
+  else out << Grouped(population);
+  if (without_population > 0 && without_population < c.zones().size())
+    out << " (" << without_population << " zones have no population)";
   out << "\n"
       << "area:        " << Grouped(area) << " km2\n"
       << "shelter_s:  ";
@@ -162,7 +165,9 @@ int RunZonesLookup(const ZonesLookupConfig& config, std::ostream& out, std::ostr
         << Grouped(*config.within_m) << " m:\n";
     for (const auto& [z, d] : near) {
       const Zone& zone = c.zone(z);
-      out << "  " << Fixed(d, 0) << " m  " << zone.id.str() << "  " << zone.name;
+      char dist[32];
+      std::snprintf(dist, sizeof dist, "%9.0f m", d);
+      out << "  " << dist << "  " << zone.id.str() << "  " << zone.name;
       if (!zone.name_en.empty()) out << " (" << zone.name_en << ")";
       out << "\n";
     }
