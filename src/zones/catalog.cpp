@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -98,8 +99,9 @@ std::vector<ZoneIndex> Catalog::Impl::Candidates(const BgBox& box) const {
 
 Result<Catalog> Catalog::LoadFile(const std::string& path, const LoadOptions& options,
                                   std::vector<LoadProblem>* problems) {
+  std::error_code ec;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!in || std::filesystem::is_directory(path, ec)) {
     if (problems) problems->push_back({path, -1, "", "cannot open the file"});
     return Status::Error("cannot open zone catalog " + path +
                          ": no such file or not readable (give a catalog name such as "

@@ -112,6 +112,35 @@ TEST(CatalogTest, ZoneAtMatchesBruteForceOnAGrid) {
     }
 }
 
+TEST(CatalogTest, SharedEdgesLeaveNoGaps) {
+  // Points exactly on the edge A and B share (lon 30.1), and on its end vertices:
+  // the half-open crossing rule puts each in exactly one zone, never in none.
+  Catalog c = TestCatalog();
+  for (double lat = 50.0005; lat < 50.1; lat += 0.001) {
+    const auto z = c.ZoneAt({lat, 30.1});
+    ASSERT_TRUE(z.has_value()) << lat;
+    EXPECT_TRUE(*z == 0 || *z == 1);
+  }
+  // The hole boundary belongs to A or H, never to none.
+  for (double lon = 30.0405; lon < 30.06; lon += 0.001) EXPECT_TRUE(c.ZoneAt({50.04, lon}).has_value()) << lon;
+}
+
+TEST(CatalogTest, LoadFileErrorsNameThePath) {
+  auto dir = Catalog::LoadFile("/tmp");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.status().message().find("/tmp"), std::string::npos);
+}
+
+TEST(CatalogTest, OverlappingZonesLowestIndexWins) {
+  const std::string text = Collection({Feature("BIG", PolygonGeom({Square(30.0, 50.0, 31.0, 51.0)})),
+                                       Feature("SMALL", PolygonGeom({Square(30.4, 50.4, 30.6, 50.6)}))});
+  auto c = Catalog::LoadText(text, "overlap");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->ZoneAt({50.5, 30.5}), std::optional<ZoneIndex>(0));
+  EXPECT_EQ(c->ZonesWithin({50.5, 30.5}, Metres(0)), (std::vector<ZoneIndex>{0, 1}));
+  EXPECT_FALSE(c->has_population());
+}
+
 TEST(CatalogTest, DistanceToIsGeodesic) {
   Catalog c = TestCatalog();
   EXPECT_EQ(c.DistanceTo(0, {50.02, 30.02}).value(), 0);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <random>
 #include <string>
 
 #include "zones/catalog.h"
@@ -72,6 +73,50 @@ TEST(ShippedCatalogTest, KnownCitiesResolve) {
   auto kharkiv = oblasts->ZoneAt({49.9935, 36.2304});
   ASSERT_TRUE(kharkiv.has_value());
   EXPECT_EQ(oblasts->zone(*kharkiv).id.str(), "UA-63");
+}
+
+// Plain even-odd test over every ring, independent of the index.
+bool BruteContains(const MultiPolygon& g, LatLon p) {
+  bool in = false;
+  auto ring = [&](const Ring& r) {
+    for (size_t i = 0; i + 1 < r.size(); ++i) {
+      const LatLon a = r[i], b = r[i + 1];
+      if ((a.lat > p.lat) != (b.lat > p.lat) &&
+          p.lon < a.lon + (p.lat - a.lat) * (b.lon - a.lon) / (b.lat - a.lat))
+        in = !in;
+    }
+  };
+  for (const Polygon& poly : g) {
+    ring(poly.outer);
+    for (const Ring& h : poly.holes) ring(h);
+  }
+  return in;
+}
+
+TEST(ShippedCatalogTest, ZoneAtMatchesBruteForce) {
+  for (const char* name : {"ua-hromadas", "il-areas"}) {
+    auto c = Catalog::LoadFile(Shipped(name));
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+    for (const Zone& z : c->zones())
+      for (const Polygon& p : z.geometry)
+        for (const LatLon& v : p.outer) {
+          min_lat = std::min(min_lat, v.lat), max_lat = std::max(max_lat, v.lat);
+          min_lon = std::min(min_lon, v.lon), max_lon = std::max(max_lon, v.lon);
+        }
+    std::mt19937_64 rng(9);
+    std::uniform_real_distribution<double> lat(min_lat - 0.1, max_lat + 0.1), lon(min_lon - 0.1, max_lon + 0.1);
+    int inside = 0;
+    for (int i = 0; i < 8000; ++i) {
+      const LatLon p{lat(rng), lon(rng)};
+      std::optional<ZoneIndex> want;
+      for (ZoneIndex z = 0; z < c->zones().size() && !want; ++z)
+        if (BruteContains(c->zone(z).geometry, p)) want = z;
+      inside += want.has_value();
+      ASSERT_EQ(c->ZoneAt(p), want) << name << " " << p.lat << "," << p.lon;
+    }
+    EXPECT_GT(inside, 300) << name;  // il-areas leaves much of its box (sea, desert) uncovered
+  }
 }
 
 TEST(ShippedCatalogTest, ResolveCatalogPathFindsShippedNames) {
