@@ -55,8 +55,9 @@ struct LoadOptions {
 class Catalog {
  public:
   // Reads and validates a GeoJSON FeatureCollection and builds the index.
-  // On failure the Status lists every problem found (file, feature, reason).
-  // `problems`, if given, receives every problem (also the skipped ones).
+  // On failure the Status lists the problems found (file, feature, reason; the
+  // first 20, then how many more). `problems`, if given, receives every problem
+  // (also the skipped ones). Never crashes or hangs on any input.
   static Result<Catalog> LoadFile(const std::string& path, const LoadOptions& options = {},
                                   std::vector<LoadProblem>* problems = nullptr);
   // Same, from GeoJSON text; `source_name` names it in messages.
