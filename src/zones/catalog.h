@@ -81,6 +81,7 @@ class Catalog {
   // Where zones overlap, the lowest index wins.
   std::optional<ZoneIndex> ZoneAt(LatLon p) const;
   // Geodesic distance from the point to the zone (0 inside it). Accurate to 1 m.
+  // +infinity for an invalid point. REQUIRES: zone < zones().size().
   Metres DistanceTo(ZoneIndex zone, LatLon p) const;
   // Zones whose distance to the point is <= distance (0 m: containing zones only).
   std::vector<ZoneIndex> ZonesWithin(LatLon p, Metres distance) const;
@@ -91,7 +92,9 @@ class Catalog {
   std::vector<ZoneIndex> ZonesTouchingCorridor(std::span<const LatLon> polyline,
                                                Metres half_width) const;
   // Zones that intersect the ellipse: centre, semi-axes, and the azimuth of the
-  // major axis in degrees clockwise from north.
+  // major axis in degrees clockwise from north. Drawn as a 72-vertex polygon just
+  // outside the ellipse; an ellipse wider than 1000 km (or crossing the
+  // antimeridian) is replaced by the circle of its major semi-axis (a superset).
   std::vector<ZoneIndex> ZonesTouchingEllipse(LatLon centre, Metres semi_major,
                                               Metres semi_minor, double major_azimuth_deg) const;
 

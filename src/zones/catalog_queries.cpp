@@ -34,6 +34,7 @@ std::optional<ZoneIndex> Catalog::ZoneAt(LatLon p) const {
 }
 
 Metres Catalog::DistanceTo(ZoneIndex zone, LatLon p) const {
+  if (!IsValidLatLon(p.lat, p.lon)) return Metres(INFINITY);
   return Metres(internal::DistanceToZone(impl_->shapes.at(zone), p));
 }
 
@@ -134,6 +135,10 @@ std::vector<ZoneIndex> Catalog::ZonesTouchingEllipse(LatLon centre, Metres semi_
                             GeodesicDestination(centre, major_azimuth_deg, Metres(std::max(a, 0.0)))};
     return ZonesTouchingCorridor(ends, Metres(std::max(b, 0.0)));
   }
+  // Too large for a lon/lat polygon (it could wrap around a pole or the
+  // antimeridian): the circle of the major semi-axis, which contains the ellipse.
+  constexpr double kMaxPolygonRadius = 1000e3;
+  if (a > kMaxPolygonRadius) return ZonesWithin(centre, Metres(a));
   // A polygon drawn around the ellipse (vertices just outside it, so that no
   // part of the ellipse is cut off), each vertex at its exact geodesic distance.
   constexpr int kVertices = 72;
@@ -145,6 +150,9 @@ std::vector<ZoneIndex> Catalog::ZonesTouchingEllipse(LatLon centre, Metres semi_
     poly.outer.push_back(GeodesicDestination(centre, major_azimuth_deg + phi * 180 / M_PI, Metres(r)));
   }
   poly.outer.push_back(poly.outer.front());
+  double min_lon = 180, max_lon = -180;
+  for (const LatLon& v : poly.outer) min_lon = std::min(min_lon, v.lon), max_lon = std::max(max_lon, v.lon);
+  if (max_lon - min_lon > 180) return ZonesWithin(centre, Metres(a));  // across the antimeridian
   return ZonesTouching(poly);
 }
 

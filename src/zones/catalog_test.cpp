@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "core/geo.h"
 
@@ -205,6 +206,44 @@ TEST(CatalogTest, ZonesTouchingEllipse) {
   EXPECT_TRUE(c.ZonesTouchingEllipse(centre, Metres(5000), Metres(1000), 0).empty());
   // Major axis east-west 2 km: reaches both parts of C (1.79 km away).
   EXPECT_EQ(c.ZonesTouchingEllipse(centre, Metres(2000), Metres(1000), 90), (std::vector<ZoneIndex>{2}));
+}
+
+TEST(CatalogTest, ConcurrentQueriesAgreeWithSequentialOnes) {
+  Catalog c = TestCatalog();
+  auto run = [&c](int seed) {
+    std::vector<double> out;
+    for (int i = 0; i < 2000; ++i) {
+      const LatLon p{49.95 + 0.0001 * ((i * 7919 + seed) % 2000), 29.95 + 0.00025 * ((i * 104729) % 2000)};
+      out.push_back(c.ZoneAt(p).value_or(99));
+      out.push_back(c.DistanceTo(i % 4, p).value());
+      const LatLon line[2] = {p, {p.lat + 0.05, p.lon + 0.1}};
+      out.push_back(static_cast<double>(c.ZonesTouchingCorridor(line, Metres(500)).size()));
+    }
+    return out;
+  };
+  const auto expect = run(1);
+  std::vector<std::vector<double>> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { got[t] = run(1); });
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, expect);
+}
+
+TEST(CatalogTest, OddQueriesDoNotCrash) {
+  Catalog c = TestCatalog();
+  EXPECT_EQ(c.DistanceTo(0, {NAN, 30}).value(), INFINITY);
+  EXPECT_TRUE(c.ZonesWithin({50.05, 30.05}, Metres(-1)).empty());
+  EXPECT_TRUE(c.ZonesWithin({50.05, 30.05}, Metres(NAN)).empty());
+  const LatLon bad[2] = {{50, 30}, {NAN, 30}};
+  EXPECT_TRUE(c.ZonesTouchingCorridor(bad, Metres(100)).empty());
+  const LatLon same[2] = {{50.05, 30.05}, {50.05, 30.05}};
+  EXPECT_EQ(c.ZonesTouchingCorridor(same, Metres(0)), (std::vector<ZoneIndex>{3}));
+  Polygon bow;  // a self-crossing query polygon
+  bow.outer = {{50.0, 30.0}, {50.1, 30.1}, {50.0, 30.1}, {50.1, 30.0}, {50.0, 30.0}};
+  (void)c.ZonesTouching(bow);
+  EXPECT_TRUE(c.ZonesTouching(Polygon{}).empty());
+  EXPECT_EQ(c.ZonesTouchingEllipse({50.05, 30.15}, Metres(0), Metres(0), 0), (std::vector<ZoneIndex>{1}));
+  EXPECT_EQ(c.ZonesTouchingEllipse({50.05, 30.15}, Metres(1e7), Metres(1e7), 0).size(), 4u);
 }
 
 TEST(CatalogTest, LoadProblemToString) {

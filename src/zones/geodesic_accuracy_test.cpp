@@ -190,6 +190,17 @@ TEST(GeodesicAccuracyTest, CorridorThresholdAt5km) {
   }
 }
 
+TEST(GeodesicAccuracyTest, WideCorridorUsesExactDistances) {
+  // Half width 400 km: beyond the tangent plane's range, decided exactly.
+  auto cat = Catalog::LoadText(StripCatalog(48.0), "strip");
+  ASSERT_TRUE(cat.ok());
+  const LatLon m = GeodesicDestination({48.5, 30.4}, 90, Metres(400e3));
+  const std::vector<LatLon> line{GeodesicDestination(m, 0, Metres(20e3)), GeodesicDestination(m, 180, Metres(20e3))};
+  const double truth = LineDistance(*cat, line);
+  EXPECT_EQ(cat->ZonesTouchingCorridor(line, Metres(truth + 5)).size(), 1u) << truth;
+  EXPECT_TRUE(cat->ZonesTouchingCorridor(line, Metres(truth - 5)).empty()) << truth;
+}
+
 TEST(GeodesicAccuracyTest, RandomCorridorsMatchDenseSampling) {
   const Catalog* c = Hromadas();
   if (!c) GTEST_SKIP() << kHromadas << " missing";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace tocsin::zones::internal {
@@ -150,17 +151,45 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
   if (shape.Contains(piece.a.lon, piece.a.lat) || shape.Contains(piece.b.lon, piece.b.lat))
     return true;
   const LatLon m{(piece.a.lat + piece.b.lat) / 2, (piece.a.lon + piece.b.lon) / 2};
-  if (std::abs(m.lat) > 80 || piece.length / 2 + w > kPlaneLimit) {
-    // Rare: sample the piece densely enough for the threshold and test exactly.
-    const GeographicLib::GeodesicLine line(Geodesic::WGS84(), piece.a.lat, piece.a.lon,
-                                           piece.azimuth_at_a);
-    const int n = std::max(2, static_cast<int>(std::ceil(piece.length / 20.0)));
-    for (int i = 0; i <= n; ++i) {
-      LatLon q;
-      line.Position(piece.length * i / n, q.lat, q.lon);
-      if (DistanceToZone(shape, q) <= w) return true;
+  std::optional<GeographicLib::GeodesicLine> line;  // built only when needed
+  auto exact_at = [&](double u) {
+    if (!line) line.emplace(Geodesic::WGS84(), piece.a.lat, piece.a.lon, piece.azimuth_at_a);
+    LatLon q;
+    line->Position(piece.length * u, q.lat, q.lon);
+    return DistanceToZone(shape, q);
+  };
+  // Least exact distance along the piece in [lo, hi] around u0 (golden section);
+  // stops early once it is <= w.
+  auto minimise = [&](double lo, double hi, double u0) {
+    double best = std::min({exact_at(lo), exact_at(hi), exact_at(u0)});
+    const double r = (std::sqrt(5.0) - 1) / 2;
+    double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
+    double fc = exact_at(c), fd = exact_at(d);
+    best = std::min({best, fc, fd});
+    for (int i = 0; i < 40 && best > w && (hi - lo) * piece.length > 0.5; ++i) {
+      if (fc < fd) {
+        hi = d, d = c, fd = fc, c = hi - r * (hi - lo), fc = exact_at(c);
+      } else {
+        lo = c, c = d, fc = fd, d = lo + r * (hi - lo), fd = exact_at(d);
+      }
+      best = std::min({best, fc, fd});
     }
-    return false;
+    return best;
+  };
+  if (std::abs(m.lat) > 80 || piece.length / 2 + w > kPlaneLimit) {
+    // Rare (wide corridors, polar regions): exact distances only. Any point of
+    // the piece is within length/2 of its middle.
+    const double mid = exact_at(0.5);
+    if (mid <= w) return true;
+    if (mid - piece.length / 2 > w) return false;
+    const int n = std::max(2, static_cast<int>(std::ceil(piece.length / 500.0)));
+    double best = mid, best_u = 0.5;
+    for (int i = 0; i <= n; ++i) {
+      const double d = exact_at(static_cast<double>(i) / n);
+      if (d < best) best = d, best_u = static_cast<double>(i) / n;
+    }
+    if (best <= w) return true;
+    return minimise(std::max(0.0, best_u - 1.0 / n), std::min(1.0, best_u + 1.0 / n), best_u) <= w;
   }
   double ky = 0, kx = 0;
   MetresPerDegree(m.lat, &ky, &kx);
@@ -188,31 +217,9 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
   if (planar <= w - tol) return true;
   if (planar > w + tol) return false;
   // Near the threshold: minimise the exact distance along the geodesic piece
-  // around the planar nearest point (golden-section search).
-  const GeographicLib::GeodesicLine line(Geodesic::WGS84(), piece.a.lat, piece.a.lon,
-                                         piece.azimuth_at_a);
-  auto f = [&](double u) {
-    LatLon q;
-    line.Position(piece.length * u, q.lat, q.lon);
-    return DistanceToZone(shape, q);
-  };
+  // around the planar nearest point.
   const double window = (2000 + 10 * tol) / std::max(piece.length, 1.0);
-  double lo = std::max(0.0, best_u - window), hi = std::min(1.0, best_u + window);
-  double best = std::min({f(lo), f(hi), f(best_u)});
-  if (best <= w) return true;
-  const double r = (std::sqrt(5.0) - 1) / 2;
-  double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
-  double fc = f(c), fd = f(d);
-  for (int i = 0; i < 30 && (hi - lo) * piece.length > 0.5; ++i) {
-    if (fc < fd) {
-      hi = d, d = c, fd = fc, c = hi - r * (hi - lo), fc = f(c);
-    } else {
-      lo = c, c = d, fc = fd, d = lo + r * (hi - lo), fd = f(d);
-    }
-    best = std::min({best, fc, fd});
-    if (best <= w) return true;
-  }
-  return best <= w;
+  return minimise(std::max(0.0, best_u - window), std::min(1.0, best_u + window), best_u) <= w;
 }
 
 }  // namespace tocsin::zones::internal
