@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "zones/catalog_impl.h"
+#include "zones/geodesic_distance.h"
 #include "zones/geojson_loader.h"
 
 namespace tocsin::zones {
@@ -51,6 +52,23 @@ LatLon RepresentativePoint(const Zone& z, const internal::ZoneShape& shape) {
   for (size_t k = 0; k + 1 < xs.size(); k += 2)
     if (xs[k + 1] - xs[k] > best) best = xs[k + 1] - xs[k], c.lon = (xs[k] + xs[k + 1]) / 2;
   return c;
+}
+
+// A radius in metres around c that holds every vertex (so every point) of the
+// zone: tangent-plane distances with their error bound, exact when far.
+double RadiusAround(LatLon c, const internal::ZoneShape& s) {
+  double ky = 0, kx = 0;
+  internal::MetresPerDegree(c.lat, &ky, &kx);
+  double r2 = 0;
+  for (const internal::Edge& e : s.edges())
+    r2 = std::max(r2, std::pow((e.x1 - c.lon) * kx, 2) + std::pow((e.y1 - c.lat) * ky, 2));
+  const double r = std::sqrt(r2);
+  if (r < 200e3 && std::abs(c.lat) < 80)
+    return r * (1 + (std::abs(std::tan(c.lat * M_PI / 180)) + 0.5) * r / 6371e3 * 3) + 10;
+  double exact = 0;
+  for (const internal::Edge& e : s.edges())
+    exact = std::max(exact, GeodesicDistance(c, {e.y1, e.x1}).value());
+  return exact * 1.001 + 100;  // margin for edges bulging beyond their vertices
 }
 
 Status ProblemsStatus(const std::string& source, const std::vector<LoadProblem>& problems) {
@@ -144,6 +162,8 @@ Result<Catalog> Catalog::LoadText(const std::string& geojson, const std::string&
     const internal::ZoneShape& s = impl->shapes.back();
     z.area_km2 = internal::GeodesicAreaKm2(z.geometry);
     z.centroid = RepresentativePoint(z, s);
+    impl->shapes.back().SetAnchor(z.centroid, s.Contains(z.centroid.lon, z.centroid.lat),
+                                  RadiusAround(z.centroid, s));
     BgMultiPolygon mp;
     for (const Polygon& p : z.geometry) mp.push_back(ToBg(p));
     impl->bg_shapes.push_back(std::move(mp));

@@ -121,6 +121,22 @@ TEST(GeodesicAccuracyTest, ZonesWithinAgreesWithDistanceTo) {
   }
 }
 
+TEST(GeodesicAccuracyTest, FarZonesWithinAgreesWithDistanceTo) {
+  const Catalog* c = Hromadas();
+  if (!c) GTEST_SKIP() << kHromadas << " missing";
+  for (auto [p, r] : {std::pair{LatLon{50.45, 30.52}, 350e3}, std::pair{LatLon{53.9, 27.56}, 420e3},
+                      std::pair{LatLon{41.0, 28.97}, 600e3}}) {
+    const auto within = c->ZonesWithin(p, Metres(r));
+    const std::set<ZoneIndex> got(within.begin(), within.end());
+    for (ZoneIndex z = 0; z < c->zones().size(); ++z) {
+      const double dist = c->DistanceTo(z, p).value();
+      if (std::abs(dist - r) < 1.0) continue;
+      EXPECT_EQ(got.count(z) == 1, dist <= r) << c->zone(z).id.str() << " at " << dist << " m, r=" << r;
+    }
+    EXPECT_GT(got.size(), 10u);
+  }
+}
+
 // A strip zone 1 degree tall and 0.4 degree wide, and polylines around it.
 std::string StripCatalog(double lat0) {
   char buf[512];

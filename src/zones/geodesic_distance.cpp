@@ -57,7 +57,10 @@ double DistanceFar(const ZoneShape& shape, LatLon p) {
   std::vector<double> da(edges.size()), db(edges.size());
   double best = kInf;
   for (size_t i = 0; i < edges.size(); ++i) {
-    g.Inverse(p.lat, p.lon, edges[i].y1, edges[i].x1, da[i]);
+    if (i > 0 && edges[i].x1 == edges[i - 1].x2 && edges[i].y1 == edges[i - 1].y2)
+      da[i] = db[i - 1];  // the same vertex, on the same ring
+    else
+      g.Inverse(p.lat, p.lon, edges[i].y1, edges[i].x1, da[i]);
     g.Inverse(p.lat, p.lon, edges[i].y2, edges[i].x2, db[i]);
     best = std::min({best, da[i], db[i]});
   }
@@ -74,6 +77,17 @@ double DistanceFar(const ZoneShape& shape, LatLon p) {
     best = std::min(best, RefineOnEdge(p, e, 0.5));
   }
   return best;
+}
+
+// distance(p, zone) <= d for far points: the anchor's bounds first.
+bool FarWithin(const ZoneShape& shape, LatLon p, double d) {
+  if (std::isfinite(shape.radius())) {
+    double dc = 0;
+    Geodesic::WGS84().Inverse(p.lat, p.lon, shape.anchor().lat, shape.anchor().lon, dc);
+    if (dc - shape.radius() > d) return false;
+    if (shape.anchor_inside() && dc <= d) return true;
+  }
+  return DistanceFar(shape, p) <= d;
 }
 
 // Squared planar distances (tangent plane at p) from p to every edge, and the least.
@@ -134,12 +148,12 @@ double DistanceToZone(const ZoneShape& shape, LatLon p) {
 bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) {
   if (shape.edges().empty()) return false;
   if (shape.Contains(p.lon, p.lat)) return true;
-  if (std::abs(p.lat) > 80) return DistanceFar(shape, p) <= d;
+  if (std::abs(p.lat) > 80) return FarWithin(shape, p, d);
   double ky = 0, kx = 0;
   MetresPerDegree(p.lat, &ky, &kx);
   thread_local std::vector<double> d2;
   const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
-  if (planar > kPlaneLimit) return DistanceFar(shape, p) <= d;
+  if (planar > kPlaneLimit) return FarWithin(shape, p, d);
   const double rel = PlaneRelativeError(p.lat, planar);
   if (planar * (1 - rel) - 0.5 > d) return false;
   if (planar * (1 + rel) + 0.5 <= d) return true;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <cmath>
+
 #include "zones/geometry.h"
 #include "zones/planar.h"
 
@@ -41,6 +43,16 @@ class ZoneShape {
     return true;
   }
 
+  // A point of the zone (when anchor_inside()) and a radius in metres around it
+  // that holds the whole zone: cheap bounds for far-away queries. Set once by the
+  // catalog after construction; radius is +inf until then.
+  void SetAnchor(LatLon anchor, bool inside, double radius_m) {
+    anchor_ = anchor, anchor_inside_ = inside, radius_ = radius_m;
+  }
+  LatLon anchor() const { return anchor_; }
+  bool anchor_inside() const { return anchor_inside_; }
+  double radius() const { return radius_; }
+
   // x positions (lon) where the horizontal line at `lat` crosses the boundary,
   // with the same half-open rule as Contains; unsorted.
   void Crossings(double lat, std::vector<double>* xs) const;
@@ -52,6 +64,9 @@ class ZoneShape {
   }
 
   BoxLL bbox_;
+  LatLon anchor_;
+  bool anchor_inside_ = false;
+  double radius_ = INFINITY;
   std::vector<Edge> edges_;
   int bands_ = 1;
   double inv_band_h_ = 0;
