@@ -27,8 +27,8 @@ LatLon GeodesicDestination(LatLon from, double azimuth_deg, Metres distance);
 
 // A local east/north tangent plane around an origin, for small areas (tens of km):
 // x east, y north, metres. Uses the ellipsoid's meridional and normal radii at the
-// origin, so its error grows with the square of the distance from it (under 10 m at
-// 20 km at mid latitudes). Cheap: two multiplications per point.
+// origin, so its error grows with the square of the distance from it (about 14 m at
+// 20 km at 49 N, 0.07%). Cheap: two multiplications per point.
 class LocalTangentPlane {
  public:
   explicit LocalTangentPlane(LatLon origin);
