@@ -60,7 +60,7 @@ std::tm UtcTm(UnixTime t) {
 
 std::string PeriodKey(UnixTime t, Period p) {
   std::tm tm = UtcTm(t);
-  char buf[16];
+  char buf[32];
   if (p == Period::kYear)
     std::snprintf(buf, sizeof buf, "%04d", tm.tm_year + 1900);
   else

@@ -45,7 +45,9 @@ void PrintTable(const Summary& s, bool people, std::ostream& out) {
   for (const auto& r : s.regions)
     for (const auto& [k, _] : r.periods) keys.insert(k);
   out << "Hours under alert per region (" << FormatTime(s.first) << " to " << FormatTime(s.last)
-      << " UTC; overlapping alerts merged)\n";
+      << " UTC; overlapping alerts merged)\n"
+      << "A region counts as under alert while any alert in it is active, as the consolidated feed\n"
+      << "records it: this is the burden of region-wide alerting.\n";
   out << std::left << std::setw(8) << "region" << std::setw(28) << "name" << std::right;
   for (const auto& k : keys) out << std::setw(9) << k;
   out << std::setw(10) << "total h" << std::setw(8) << "alerts";
