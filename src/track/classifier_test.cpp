@@ -1,0 +1,61 @@
+#include "track/classifier.h"
+
+#include <gtest/gtest.h>
+
+namespace tocsin::track {
+namespace {
+
+TEST(Classifier, UnknownWithoutEvidence) {
+  TrackerConfig c;
+  Classifier k;
+  double conf = 1.0;
+  EXPECT_EQ(k.category(c, &conf), ThreatCategory::kUnknown);
+  EXPECT_EQ(conf, 0.0);
+}
+
+TEST(Classifier, KinematicsAlone) {
+  TrackerConfig c;
+  double conf = 0;
+  Classifier drone;
+  for (int i = 0; i < 5; ++i) drone.AddKinematics(50.0, 0.0, 1500.0, true);
+  EXPECT_EQ(drone.category(c, &conf), ThreatCategory::kDrone);
+  EXPECT_GT(conf, 0.8);
+  EXPECT_FALSE(drone.ballistic_like(c));
+
+  Classifier cruise;
+  for (int i = 0; i < 5; ++i) cruise.AddKinematics(240.0, 0.0, 60.0, true);
+  EXPECT_EQ(cruise.category(c, &conf), ThreatCategory::kCruiseMissile);
+
+  Classifier ballistic;
+  for (int i = 0; i < 5; ++i) ballistic.AddKinematics(1800.0, -900.0, 20000.0, true);
+  EXPECT_EQ(ballistic.category(c, &conf), ThreatCategory::kBallisticMissile);
+  EXPECT_TRUE(ballistic.ballistic_like(c));
+
+  Classifier rocket;
+  for (int i = 0; i < 5; ++i) rocket.AddKinematics(700.0, 300.0, 5000.0, true);
+  EXPECT_EQ(rocket.category(c, &conf), ThreatCategory::kRocket);
+}
+
+// Hints are wrong 15 % of the time: 20 hints with 3 wrong still say drone, firmly.
+TEST(Classifier, HintsFusedWithConfusion) {
+  TrackerConfig c;
+  Classifier k;
+  for (int i = 0; i < 17; ++i) k.AddHint(ThreatCategory::kDrone, 0.15);
+  for (int i = 0; i < 3; ++i) k.AddHint(ThreatCategory::kAircraft, 0.15);
+  double conf = 0;
+  EXPECT_EQ(k.category(c, &conf), ThreatCategory::kDrone);
+  EXPECT_GT(conf, 0.99);
+  // One hint alone is weak evidence.
+  Classifier one;
+  one.AddHint(ThreatCategory::kCruiseMissile, 0.15);
+  EXPECT_EQ(one.category(c, &conf), ThreatCategory::kCruiseMissile);
+  EXPECT_LT(conf, 0.95);
+  // Kinematics outweigh a few wrong hints.
+  Classifier fast;
+  for (int i = 0; i < 3; ++i) fast.AddHint(ThreatCategory::kDrone, 0.15);
+  for (int i = 0; i < 5; ++i) fast.AddKinematics(1500.0, -500.0, 30000.0, true);
+  EXPECT_EQ(fast.category(c, &conf), ThreatCategory::kBallisticMissile);
+}
+
+}  // namespace
+}  // namespace tocsin::track

@@ -1,0 +1,88 @@
+// Tracker settings with documented defaults. Units: SI (metres, seconds, m/s);
+// process-noise densities q are white-acceleration spectral densities, m^2/s^3
+// (the acceleration 1-sigma over 1 s is sqrt(q) m/s^2).
+//
+// Thread-safety: plain data.
+#pragma once
+
+namespace tocsin::track {
+
+struct TrackerConfig {
+  // --- association (gating + nearest neighbour) ---
+  // Gate: squared Mahalanobis distance thresholds by measurement dimension
+  // (chi-square 99.9 %): 1-D bearings, 2-D plots/positions, 3-D plots.
+  double gate_chi2_1d = 10.83;
+  double gate_chi2_2d = 13.82;
+  double gate_chi2_3d = 16.27;
+  // A track takes at most one plot per radar scan: a track updated by a radar less
+  // than this fraction of its period ago is not a candidate for that radar's plots.
+  double same_scan_fraction = 0.5;
+  // Spatial hash cell (metres, on the Earth's surface projection) used to find the
+  // candidate tracks of a report; must exceed a slow track's gate + drift.
+  double grid_cell_m = 20000.0;
+  // Tracks faster than this are kept in a short list checked for every report
+  // (they may move more than a cell between updates).
+  double fast_track_speed_mps = 350.0;
+
+  // --- initiation and confirmation ---
+  // A tentative track is confirmed after `confirm_m` associated measurements within
+  // `confirm_n` periods (of the sensor that started it) of its first one.
+  int confirm_m = 3;
+  int confirm_n = 5;
+  // Tracks faster than ballistic_speed_mps need more hits (clutter at radar ranges
+  // lines up as fast tracks more easily than as slow ones).
+  int confirm_m_fast = 4;
+  // Velocity prior of a one-point track (two-point initialisation happens through the
+  // filter: the second plot fixes the velocity). Large enough for ballistic targets.
+  double init_velocity_sigma_mps = 1000.0;
+  // Altitude prior when a sensor does not measure it (2D radar, bearing, observer).
+  double default_alt_m = 1000.0;
+  double default_alt_sigma_m = 1500.0;
+  // Tracks whose altitude no sensor has measured get this altitude prior as a
+  // pseudo-measurement at each update (keeps 2D-radar/bearing tracks from drifting).
+  double alt_prior_sigma_m = 3000.0;
+  // Bearings from two acoustic sensors within this time triangulate a new track.
+  double bearing_pair_window_s = 6.0;
+  // ... and only when the crossing lies within this factor of both sensors' range.
+  double triangulation_range_factor = 1.3;
+
+  // --- deletion ---
+  // Tentative tracks die after this many periods (of their last sensor) of silence
+  // (3.5: up to N - M = 2 missed scans, then a third chance).
+  double tentative_silence_periods = 3.5;
+  // Confirmed tracks end after max(confirmed_silence_s, confirmed_silence_periods x
+  // last sensor period) without an update.
+  double confirmed_silence_s = 60.0;
+  double confirmed_silence_periods = 4.0;
+  // Ballistic/rocket tracks end sooner (no loitering) and end as kImpact when their
+  // predicted altitude reaches the ground.
+  double ballistic_silence_s = 20.0;
+  // Deletion sweeps run at most this often (scenario seconds).
+  double sweep_interval_s = 1.0;
+
+  // --- motion models (IMM) ---
+  double q_cv_horizontal = 0.3;   // drones/cruise: nearly constant velocity
+  double q_cv_vertical = 0.3;
+  double q_ct = 0.3;              // coordinated-turn modes
+  double ct_turn_rate_deg_s = 3.0;  // +/- turn rate of the two CT modes
+  double q_maneuver = 30.0;       // high-noise CV mode (dives, climbs, speed changes)
+  double q_ballistic = 2.0;       // ballistic (gravity + drag) mode
+  double q_boost = 2000.0;        // boost-phase mode of ballistic tracks
+  double ballistic_coefficient = 20000.0;  // kg/m^2 for drag
+  // IMM: probability of staying in a mode per second.
+  double imm_stay_per_s = 0.97;
+
+  // --- classification ---
+  double ballistic_speed_mps = 650.0;  // faster: ballistic or rocket
+  double rocket_max_speed_mps = 1050.0;  // ballistic-like but never faster: rocket
+  double hint_confusion = 0.15;        // probability that a class hint is wrong
+
+  // --- output ---
+  // Emit updates of tentative tracks too (status kTentative). Default: confirmed only;
+  // a tentative track that dies is never reported.
+  bool emit_tentative = false;
+  // Sensors listed in TrackUpdate::sensors: those that updated the track this recently.
+  double recent_sensor_s = 30.0;
+};
+
+}  // namespace tocsin::track

@@ -1,0 +1,275 @@
+#include "track/tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "track/test_util.h"
+#include "track/measurement.h"
+#include "track/motion_model.h"
+#include "track/tracker_config.h"
+
+namespace tocsin::track {
+namespace {
+
+using testing::Local;
+using testing::Plot;
+
+struct Recorder : TrackSink {
+  std::vector<TrackUpdate> updates;
+  std::vector<TrackEnd> ends;
+  void OnTrackUpdate(const TrackUpdate& u) override { updates.push_back(u); }
+  void OnTrackEnd(const TrackEnd& e) override { ends.push_back(e); }
+  std::map<std::string, int> CountById() const {
+    std::map<std::string, int> m;
+    for (const auto& u : updates) ++m[u.id.str()];
+    return m;
+  }
+};
+
+double Distance(const TrackUpdate& u, const Vec3& truth) {
+  return (ToEcef(u.position.lat, u.position.lon, u.alt_m) - truth).norm();
+}
+
+constexpr double kLat = 47.0, kLon = 32.0, kT0 = 1.7e9;
+
+// A drone flying straight past a 3D radar: one confirmed track, accurate, emitted
+// only once confirmed (3 of 5), with drone kinematics.
+TEST(Tracker, ConfirmsAndFollowsConstantVelocityTarget) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(1);
+  double sum2 = 0, raw2 = 0;
+  int n = 0;
+  for (int k = 0; k < 100; ++k) {
+    const double t = kT0 + 4.0 * k;
+    const Vec3 truth = Local(kLat, kLon, 30000.0 + 50.0 * 4.0 * k, 20000.0, 1500.0);
+    const auto plot = Plot(sensors.sensors()[0], truth, t, &rng);
+    tracker.Process(plot);
+    if (k == 1) {
+      EXPECT_TRUE(rec.updates.empty()) << "tentative tracks stay silent";
+    }
+    if (k == 2) {
+      EXPECT_EQ(rec.updates.size(), 1u) << "confirmed on the third plot";
+    }
+    if (k >= 20 && !rec.updates.empty()) {
+      sum2 += std::pow(Distance(rec.updates.back(), truth), 2);
+      Vec3 z;
+      Mat3 cov;
+      ConvertPlot(MakeSensorFrame(kLat, kLon, 100.0), plot.range_m, plot.azimuth_deg, *plot.elevation_deg, 1, 1, 1, &z,
+                  &cov);
+      raw2 += (z - truth).squaredNorm();
+      ++n;
+    }
+  }
+  ASSERT_EQ(rec.CountById().size(), 1u);
+  EXPECT_EQ(rec.updates.front().id.str(), "trk-1");
+  EXPECT_EQ(rec.updates.back().status, TrackStatus::kConfirmed);
+  EXPECT_EQ(rec.updates.back().updates, 100);
+  EXPECT_TRUE(rec.updates.back().alt_known);
+  EXPECT_NEAR(rec.updates.back().vel_east, 50.0, 5.0);
+  EXPECT_NEAR(rec.updates.back().vel_north, 0.0, 5.0);
+  EXPECT_EQ(rec.updates.back().category, ThreatCategory::kDrone);
+  // The filtered track is well inside the raw plots' 3D error (~200 m at 40 km).
+  const double rmse = std::sqrt(sum2 / n), raw = std::sqrt(raw2 / n);
+  EXPECT_LT(rmse, 0.7 * raw) << "raw plot RMSE " << raw;
+  EXPECT_GT(rec.updates.back().pos_sigma.value(), 5.0);
+  EXPECT_LT(rec.updates.back().pos_sigma.value(), 150.0);
+  EXPECT_EQ(tracker.live_tracks(), 1u);
+}
+
+// Two drones on crossing paths at different altitudes keep their own tracks.
+TEST(Tracker, CrossingTargetsDoNotSwap) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(2);
+  auto a = [](double s) { return Local(kLat, kLon, 20000.0 + 60.0 * s, 40000.0 + 60.0 * s, 1000.0); };
+  auto b = [](double s) { return Local(kLat, kLon, 20000.0 + 60.0 * s, 52000.0 - 60.0 * s, 3000.0); };
+  std::map<std::string, int> near_a, near_b;
+  for (int k = 0; k < 50; ++k) {
+    const double s = 4.0 * k;
+    tracker.Process(Plot(sensors.sensors()[0], a(s), kT0 + s, &rng));
+    tracker.Process(Plot(sensors.sensors()[0], b(s), kT0 + s + 0.01, &rng));
+  }
+  for (const auto& u : rec.updates) {
+    const double s = u.time.seconds() - kT0;
+    if (Distance(u, a(s)) < 500.0) ++near_a[u.id.str()];
+    if (Distance(u, b(s)) < 500.0) ++near_b[u.id.str()];
+  }
+  ASSERT_EQ(near_a.size(), 1u);
+  ASSERT_EQ(near_b.size(), 1u);
+  EXPECT_NE(near_a.begin()->first, near_b.begin()->first);
+  EXPECT_GE(near_a.begin()->second, 45);
+  EXPECT_GE(near_b.begin()->second, 45);
+}
+
+// Clutter uniform over the coverage (5 plots per scan) never makes a confirmed track.
+TEST(Tracker, ClutterOnlyGivesNoConfirmedTracks) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (int scan = 0; scan < 500; ++scan) {
+    for (int i = 0; i < 5; ++i) {
+      ingest::Report r;
+      r.sensor = SensorId("R1");
+      r.time = UnixTime(kT0 + 4.0 * scan + 0.8 * i);
+      r.range_m = 5000.0 + 295000.0 * std::sqrt(u(rng));
+      r.azimuth_deg = 360.0 * u(rng);
+      r.elevation_deg = 0.5 + 1.5 * u(rng);
+      tracker.Process(r);
+    }
+  }
+  EXPECT_TRUE(rec.updates.empty());
+  EXPECT_TRUE(rec.ends.empty());
+  EXPECT_EQ(tracker.confirmed_tracks(), 0u);
+  EXPECT_GT(tracker.stats().tracks_started, 2000u);
+  EXPECT_LT(tracker.live_tracks(), 40u) << "tentative tracks die";
+}
+
+// M of N: two plots, a gap of more than N periods, then plots again: not confirmed
+// by the old plots; a fresh run of three confirms.
+TEST(Tracker, ConfirmationNeedsMOfN) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  auto at = [](double s) { return Local(kLat, kLon, 30000.0 + 40.0 * s, 10000.0, 800.0); };
+  const auto& d = sensors.sensors()[0];
+  tracker.Process(Plot(d, at(0), kT0, nullptr));
+  tracker.Process(Plot(d, at(4), kT0 + 4, nullptr));
+  tracker.Advance(UnixTime(kT0 + 40));
+  EXPECT_EQ(tracker.live_tracks(), 0u);
+  tracker.Process(Plot(d, at(40), kT0 + 40, nullptr));
+  tracker.Process(Plot(d, at(44), kT0 + 44, nullptr));
+  EXPECT_TRUE(rec.updates.empty());
+  // Two missed scans, then the third hit inside 5 periods: confirmed (3 of 5).
+  tracker.Process(Plot(d, at(56), kT0 + 56, nullptr));
+  ASSERT_EQ(rec.updates.size(), 1u);
+  EXPECT_EQ(rec.updates[0].id.str(), "trk-2");
+}
+
+// A confirmed track ends (kLost) after its silence limit, and only once.
+TEST(Tracker, DeletesAfterSilence) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  const auto& d = sensors.sensors()[0];
+  for (int k = 0; k < 10; ++k) {
+    tracker.Process(Plot(d, Local(kLat, kLon, 30000.0 + 200.0 * k, 0, 500), kT0 + 4 * k, nullptr));
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  tracker.Advance(UnixTime(kT0 + 36 + cfg.confirmed_silence_s - 2));
+  EXPECT_TRUE(rec.ends.empty());
+  tracker.Advance(UnixTime(kT0 + 36 + cfg.confirmed_silence_s + 2));
+  ASSERT_EQ(rec.ends.size(), 1u);
+  EXPECT_EQ(rec.ends[0].reason, TrackEndReason::kLost);
+  EXPECT_EQ(rec.ends[0].id, rec.updates.back().id);
+  tracker.Advance(UnixTime(kT0 + 1000));
+  EXPECT_EQ(rec.ends.size(), 1u);
+  EXPECT_EQ(tracker.live_tracks(), 0u);
+}
+
+// A drone heard by two acoustic sensors: the bearings triangulate a track that then
+// follows the drone with bearing-only updates.
+TEST(Tracker, AcousticBearingsTriangulateAndTrack) {
+  const auto a = testing::Acoustic("AC-1", kLat, kLon);
+  const auto b = testing::Acoustic("AC-2", kLat, kLon + 0.07);  // ~5.3 km east
+  ingest::SensorIndex sensors({a, b});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(5);
+  auto at = [](double s) { return Local(kLat, kLon, 1000.0 + 40.0 * s, 3000.0 - 10.0 * s, 1000.0); };
+  for (int k = 0; k < 20; ++k) {
+    const double s = 3.0 * k;
+    tracker.Process(testing::Bearing(a, at(s), kT0 + s, &rng));
+    tracker.Process(testing::Bearing(b, at(s + 0.5), kT0 + s + 0.5, &rng));
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  EXPECT_EQ(rec.CountById().size(), 1u);
+  const auto& last = rec.updates.back();
+  const Vec3 truth = at(last.time.seconds() - kT0);
+  const Vec3 p = ToEcef(last.position.lat, last.position.lon, 1000.0);
+  EXPECT_LT((p - truth).norm(), 800.0);
+  EXPECT_FALSE(last.alt_known);
+}
+
+// A 2D radar (range, azimuth) confirms a track whose horizontal position is right
+// while its altitude stays unknown.
+TEST(Tracker, TwoDimensionalRadarTracksHorizontally) {
+  ingest::SensorIndex sensors({testing::Radar2d("R2", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(6);
+  Vec3 truth;
+  for (int k = 0; k < 30; ++k) {
+    const double s = 10.0 * k;
+    truth = Local(kLat, kLon, -60000.0 + 200.0 * s, 50000.0, 3000.0);
+    tracker.Process(Plot(sensors.sensors()[0], truth, kT0 + s, &rng));
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  EXPECT_EQ(rec.CountById().size(), 1u);
+  const auto& u = rec.updates.back();
+  EXPECT_FALSE(u.alt_known);
+  const Geodetic g = ToGeodetic(truth);
+  EXPECT_LT(GeodesicDistance(u.position, {g.lat, g.lon}).value(), 1500.0);
+  EXPECT_NEAR(std::hypot(u.vel_east, u.vel_north), 200.0, 30.0);
+}
+
+// A ballistic missile seen by a 3D radar: classified ballistic, switched to the
+// ballistic model, and ends as an impact.
+TEST(Tracker, BallisticTargetEndsInImpact) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(8);
+  // A vacuum arc: launched 100 km north of the radar towards it, 1,200 m/s at 45 deg.
+  const SensorFrame f = MakeSensorFrame(kLat, kLon, 0.0);
+  Vec6 x;
+  x.head<3>() = f.FromEnu(Vec3(0, 100000.0, 0));
+  x.tail<3>() = f.enu_to_ecef * Vec3(0, -850.0, 850.0);
+  Mat6 p = Mat6::Identity();
+  MotionParams mp = ParamsFor(MotionModel::kBallistic, cfg);
+  mp.ballistic_coefficient = 0.0;
+  double t = 0.0;
+  PredictState(mp, 10.0, &x, &p);
+  t = 10.0;
+  while (ToGeodetic(x.head<3>()).alt > 3000.0) {
+    tracker.Process(Plot(sensors.sensors()[0], x.head<3>(), kT0 + t, &rng));
+    PredictState(mp, 4.0, &x, &p);
+    t += 4.0;
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  EXPECT_EQ(rec.CountById().size(), 1u);
+  EXPECT_EQ(rec.updates.back().category, ThreatCategory::kBallisticMissile);
+  tracker.Advance(UnixTime(kT0 + t + 30.0));
+  ASSERT_EQ(rec.ends.size(), 1u);
+  EXPECT_EQ(rec.ends[0].reason, TrackEndReason::kImpact);
+}
+
+TEST(Tracker, UnknownSensorIsIgnoredAndCounted) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  ingest::Report r;
+  r.sensor = SensorId("NOPE");
+  tracker.Process(r);
+  EXPECT_EQ(tracker.stats().unknown_sensor, 1u);
+  EXPECT_EQ(tracker.live_tracks(), 0u);
+}
+
+}  // namespace
+}  // namespace tocsin::track
