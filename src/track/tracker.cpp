@@ -52,6 +52,15 @@ struct PendingBearing {
   std::optional<ThreatCategory> hint;
 };
 
+// Mean time between two reports of one target by a sensor: its period, stretched
+// for a low detection probability (an observer network at p_detect 0.25 every 60 s
+// reports a drone every 4 minutes). Radars and acoustic sensors: their period.
+double EffectivePeriod(const ingest::SensorDescription& sd) {
+  const double period = sd.period_s > 0.0 ? sd.period_s : 1.0;
+  if (sd.type != ingest::SensorType::kObserver) return period;
+  return period / std::clamp(sd.p_detect, 0.2, 1.0);
+}
+
 double SigmaOr(const std::optional<double>& s, double fallback) { return s && *s > 0.0 ? *s : fallback; }
 
 }  // namespace
@@ -285,6 +294,8 @@ void Tracker::Impl::UpdateTrack(int ti, const Measurement& m, const ingest::Repo
   }
   if (!t.alt_known && m.kind != MeasurementKind::kPosition3d) {
     const Geodetic g = ToGeodetic(t.imm.x().head<3>());
+    const Vec3 up = EnuToEcef(g.lat, g.lon).col(2);
+    const double alt_var = up.dot(t.imm.P().block<3, 3>(0, 0) * up);
     Measurement a;
     a.kind = MeasurementKind::kAltitude;
     a.dim = 1;
@@ -292,10 +303,12 @@ void Tracker::Impl::UpdateTrack(int ti, const Measurement& m, const ingest::Repo
     a.frame = MakeSensorFrame(g.lat, g.lon, 0.0);
     a.z(0) = config.default_alt_m;
     a.R(0, 0) = config.alt_prior_sigma_m * config.alt_prior_sigma_m;
-    t.imm.Update(a);
+    // Only while the altitude is vaguer than the prior: repeated pseudo-measurements
+    // would otherwise pin it with a false certainty.
+    if (alt_var > a.R(0, 0)) t.imm.Update(a);
   }
   ++t.hits;
-  t.last_period = sd.period_s > 0.0 ? sd.period_s : t.last_period;
+  t.last_period = sd.period_s > 0.0 ? EffectivePeriod(sd) : t.last_period;
   bool found = false;
   for (auto& rs : t.recent) {
     if (rs.sensor == m.sensor) {
@@ -370,7 +383,8 @@ int Tracker::Impl::NewTrack(const Vec6& x, const Mat6& p, double time, int senso
   t.id = TrackId("trk-" + std::to_string(next_serial++));
   t.imm.Reset(kAirModels, 3, x, p, config);
   t.time = t.first_time = time;
-  t.init_period = t.last_period = period > 0.0 ? period : 1.0;
+  t.last_period = period > 0.0 ? period : 1.0;
+  t.init_period = t.last_period;
   t.hits = hits;
   t.recent.push_back({sensor, time});
   t.cell = grid.KeyOf(x.head<3>());
@@ -381,7 +395,9 @@ int Tracker::Impl::NewTrack(const Vec6& x, const Mat6& p, double time, int senso
 }
 
 void Tracker::Impl::Initiate(const Measurement& m, const ingest::Report& r, const ingest::SensorDescription& sd) {
-  const double v0 = sd.type == ingest::SensorType::kRadar ? config.init_velocity_sigma_mps : 150.0;
+  const double v0 = sd.type == ingest::SensorType::kRadar      ? config.init_velocity_sigma_mps
+                    : sd.type == ingest::SensorType::kObserver ? config.observer_velocity_sigma_mps
+                                                               : 150.0;
   Mat6 p = Mat6::Zero();
   p.block<3, 3>(3, 3) = Mat3::Identity() * v0 * v0;
   Vec6 x = Vec6::Zero();
@@ -445,14 +461,14 @@ void Tracker::Impl::Initiate(const Measurement& m, const ingest::Report& r, cons
       const int partner_sensor = partner->sensor;
       const double partner_time = partner->time;
       bearings.erase(partner);
-      const int ti = NewTrack(x, p, m.time, m.sensor, sd.period_s, hits);
+      const int ti = NewTrack(x, p, m.time, m.sensor, EffectivePeriod(sd), hits);
       tracks[ti].recent.push_back({partner_sensor, partner_time});
       if (partner_hint) tracks[ti].cls.AddHint(*partner_hint, config.hint_confusion);
       if (r.class_hint) tracks[ti].cls.AddHint(*r.class_hint, config.hint_confusion);
       return;
     }
   }
-  const int ti = NewTrack(x, p, m.time, m.sensor, sd.period_s, hits);
+  const int ti = NewTrack(x, p, m.time, m.sensor, EffectivePeriod(sd), hits);
   tracks[ti].alt_known = alt_known;
   if (r.class_hint) {
     tracks[ti].cls.AddHint(*r.class_hint,

@@ -32,9 +32,13 @@ struct TrackerConfig {
   // Tracks faster than ballistic_speed_mps need more hits (clutter at radar ranges
   // lines up as fast tracks more easily than as slow ones).
   int confirm_m_fast = 4;
+  // Periods here are a sensor's mean time between reports of one target: period_s,
+  // and for observers period_s / p_detect.
   // Velocity prior of a one-point track (two-point initialisation happens through the
   // filter: the second plot fixes the velocity). Large enough for ballistic targets.
   double init_velocity_sigma_mps = 1000.0;
+  // Same for tracks started by an observer (they report low, slow threats).
+  double observer_velocity_sigma_mps = 80.0;
   // Altitude prior when a sensor does not measure it (2D radar, bearing, observer).
   double default_alt_m = 1000.0;
   double default_alt_sigma_m = 1500.0;
@@ -52,7 +56,7 @@ struct TrackerConfig {
   double tentative_silence_periods = 3.5;
   // Confirmed tracks end after max(confirmed_silence_s, confirmed_silence_periods x
   // last sensor period) without an update.
-  double confirmed_silence_s = 60.0;
+  double confirmed_silence_s = 90.0;
   double confirmed_silence_periods = 4.0;
   // Ballistic/rocket tracks end sooner (no loitering) and end as kImpact when their
   // predicted altitude reaches the ground.

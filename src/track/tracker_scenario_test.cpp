@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -63,8 +64,14 @@ Score TrackAndScore(const sim::Scenario& sc, double near_m) {
   Recorder rec;
   Tracker tracker(sensors, cfg, rec);
   std::vector<int> reports_per_flight(sc.flights.size(), 0);
+  std::vector<std::map<std::string, int>> by_kind(sc.flights.size());
   for (const auto& r : sc.reports) {
-    if (r.threat >= 0) ++reports_per_flight[r.threat];
+    if (r.threat >= 0) {
+      ++reports_per_flight[r.threat];
+      const auto& sd = sc.sensors.sensors[r.sensor];
+      ++by_kind[r.threat][sd.type == ingest::SensorType::kRadar ? (sd.Is2dRadar() ? "radar2d" : "radar3d")
+                          : sd.type == ingest::SensorType::kAcoustic ? "acoustic" : "observer"];
+    }
     tracker.Process(r.ToReport(sc.sensors));
   }
   tracker.Advance(UnixTime(sc.reports.back().time + 3600.0));
@@ -98,6 +105,20 @@ Score TrackAndScore(const sim::Scenario& sc, double near_m) {
       }
     }
     follows[id] = best;
+    if (std::getenv("TRACK_DEBUG")) {
+      const TrackUpdate* first = nullptr;
+      for (const auto& u : rec.updates) {
+        if (u.id.str() == id) {
+          first = &u;
+          break;
+        }
+      }
+      std::string sens;
+      for (const auto& x : first->sensors) sens += x.str() + " ";
+      std::printf("  %s -> %s (%d/%d near) first %.0f sensors %s cat %s\n", id.c_str(),
+                  best >= 0 ? sc.flights[best].id.c_str() : "-", n, total, first->time.seconds() - sc.epoch,
+                  sens.c_str(), std::string(ToString(last_category[id])).c_str());
+    }
     if (best < 0) {
       ++s.false_tracks;
     } else {
@@ -123,7 +144,9 @@ Score TrackAndScore(const sim::Scenario& sc, double near_m) {
     if (tracked.count(static_cast<int>(f))) {
       ++s.threats_tracked;
     } else {
-      std::printf("  untracked: %s (%d reports)\n", sc.flights[f].id.c_str(), reports_per_flight[f]);
+      std::string kinds;
+      for (const auto& [k, n] : by_kind[f]) kinds += k + ":" + std::to_string(n) + " ";
+      std::printf("  untracked: %s (%d reports: %s)\n", sc.flights[f].id.c_str(), reports_per_flight[f], kinds.c_str());
     }
   }
   std::printf("%s: %zu reports, threats seen >=10 times %d, tracked %d, confirmed tracks %d, false %d, "
@@ -141,10 +164,11 @@ TEST(TrackerScenario, OdesaDrones) {
   auto sc = Simulate("odesa-drones", 1);
   if (!sc.ok()) GTEST_SKIP() << "cannot simulate odesa-drones: " << sc.status().message();
   const Score s = TrackAndScore(*sc, 10000.0);
-  // Bounds at the figures measured (seed 1): 44 of 46 tracked, 40 false, RMSE 1.46 km.
+  // Bounds near the figures measured (seed 1): 44 of 46 tracked (the 2 missed are
+  // seen by the observer network only, ~1 report per 4 min), 34 false, RMSE 1.6 km.
   EXPECT_GE(s.threats_tracked, s.threats_seen10 - 2);
-  EXPECT_LT(s.rmse_m, 1600.0);
-  EXPECT_LE(s.false_tracks, 45);
+  EXPECT_LT(s.rmse_m, 1800.0);
+  EXPECT_LE(s.false_tracks, 40);
 }
 
 TEST(TrackerScenario, KharkivBallistic) {
