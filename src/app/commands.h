@@ -14,5 +14,7 @@ void AddZonesCommand(CLI::App& app);  // tocsin zones info | lookup
 void AddScoreCommand(CLI::App& app);  // tocsin score
 void AddHistoryCommand(CLI::App& app);  // tocsin history
 void AddSimulateCommand(CLI::App& app);  // tocsin simulate
+void AddReplayCommand(CLI::App& app);  // tocsin replay
+void AddRunPresetCommand(CLI::App& app);  // tocsin run-preset
 
 }  // namespace tocsin::app

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   tocsin::app::AddScoreCommand(app);
   tocsin::app::AddHistoryCommand(app);
   tocsin::app::AddSimulateCommand(app);
+  tocsin::app::AddReplayCommand(app);
+  tocsin::app::AddRunPresetCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tocsin::app::ExitCode();
 }

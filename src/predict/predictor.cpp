@@ -1,0 +1,227 @@
+#include "predict/predictor.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/geo.h"
+
+namespace tocsin::predict {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kDeg = kPi / 180.0;
+constexpr double kEarthRadius = 6371000.0;
+constexpr double kG = 9.80665;
+
+bool IsBallistic(ThreatCategory c) {
+  return c == ThreatCategory::kBallisticMissile || c == ThreatCategory::kRocket;
+}
+
+bool Finite(const track::TrackUpdate& u) {
+  return std::isfinite(u.position.lat) && std::isfinite(u.position.lon) && std::isfinite(u.vel_east) &&
+         std::isfinite(u.vel_north) && std::isfinite(u.vel_up) && std::isfinite(u.alt_m) &&
+         std::isfinite(u.pos_sigma.value()) && std::isfinite(u.vel_sigma.value());
+}
+
+alert::DangerArea Area(alert::AreaShape shape, double now, double earliest, double latest, bool pre = false) {
+  alert::DangerArea a;
+  a.shape = std::move(shape);
+  a.earliest_arrival = UnixTime(std::max(now, earliest));
+  a.latest_departure = UnixTime(std::max(latest, std::max(now, earliest)));
+  a.prealert_only = pre;
+  return a;
+}
+
+// Drone / cruise / unknown: near disc + corridor pieces along the heading.
+void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, alert::Danger* d) {
+  const double now = u.time.seconds();
+  const double sigma = std::max(0.0, u.pos_sigma.value());
+  const double vel_sigma = std::max(0.0, u.vel_sigma.value());
+  const double margin = c.zone_margin_m + c.sigma_k * sigma;
+  const double speed_raw = std::hypot(u.vel_east, u.vel_north);
+  const double v = std::max(speed_raw, c.min_speed_mps);
+  const double vmax = std::max(v * c.max_speed_factor, speed_raw + 2.0 * vel_sigma);
+  const double vmin = std::max(c.min_speed_mps * 0.5, std::min(v * c.min_speed_factor, speed_raw - 2.0 * vel_sigma));
+  const double heading = std::atan2(u.vel_east, u.vel_north) / kDeg;  // clockwise from north
+  const bool cruise = u.category == ThreatCategory::kCruiseMissile;
+  const double omega = (cruise ? c.cruise_turn_rate_deg_s : c.turn_rate_deg_s) * kDeg;
+  const double theta_max = c.max_heading_change_deg * kDeg;
+  // When the velocity is poorly known (heading uncertain), every piece is wider.
+  const double heading_sigma = speed_raw > 1.0 ? std::min(kPi / 2, std::atan2(vel_sigma, speed_raw)) : kPi / 2;
+
+  // Near disc: anywhere within near_disc_s of flight, from now.
+  d->areas.push_back(Area(alert::Disc{u.position, Metres(margin + vmax * c.near_disc_s)}, now, now,
+                          now + c.near_disc_s + margin / vmin));
+
+  const double horizon = c.max_horizon_s;
+  double t0 = 0.0;
+  LatLon p0 = u.position;
+  while (t0 < horizon) {
+    const bool alert_piece = t0 < c.alert_reach_s;
+    const double len = alert_piece ? c.piece_s : c.prealert_piece_s;
+    const double t1 = std::min(horizon, t0 + len);
+    const LatLon p1 = GeodesicDestination(u.position, heading, Metres(v * t1));
+    const double turn = std::min(omega * t1 / 2.0, theta_max) + c.sigma_k * heading_sigma;
+    const double lateral = vmax * t1 * std::sin(std::min(turn, kPi / 2));
+    const double half_width = margin + lateral;
+    // Under the envelope a zone first touched by this piece (not by the previous,
+    // narrower one) cannot be reached before about t0 (along-track at vmax).
+    const double earliest = now + std::max(0.0, (v * t0 - margin) / vmax);
+    const double latest = now + (v * t1 + half_width) / vmin;
+    // Beyond the alert reach the pieces are long and wide (their end caps reach far
+    // ahead): pre-alerts only. Alert pieces are recomputed every update anyway.
+    d->areas.push_back(Area(alert::Corridor{{p0, p1}, Metres(half_width)}, now, earliest, latest, !alert_piece));
+    p0 = p1;
+    t0 = t1;
+  }
+}
+
+// Ballistic / rocket: impact ellipse from sigma-point propagation.
+void AddImpactEllipse(const PredictorConfig& c, const track::TrackUpdate& u, alert::Danger* d) {
+  const double now = u.time.seconds();
+  const double sigma = std::max(0.0, u.pos_sigma.value());
+  const double vs = std::max(0.0, u.vel_sigma.value());
+  const double alt_sigma = u.alt_known ? std::max(0.0, u.alt_sigma_m) : std::max(u.alt_sigma_m, 5000.0);
+  const double z = std::max(0.0, u.alt_m);
+  const bool climbing = u.vel_up > 0.0;
+  struct Sample { double dz, ve, vn, vu; };
+  std::vector<Sample> samples = {{0, u.vel_east, u.vel_north, u.vel_up}};
+  const double k = c.sigma_k;
+  for (int s : {-1, 1}) {
+    samples.push_back({0, u.vel_east + s * k * vs, u.vel_north, u.vel_up});
+    samples.push_back({0, u.vel_east, u.vel_north + s * k * vs, u.vel_up});
+    samples.push_back({0, u.vel_east, u.vel_north, u.vel_up + s * k * vs});
+    samples.push_back({s * k * alt_sigma, u.vel_east, u.vel_north, u.vel_up});
+  }
+  if (climbing) {  // boost may still be adding speed: stretch the trajectory
+    for (double f : {1.25, 1.5}) samples.push_back({0, u.vel_east * f, u.vel_north * f, u.vel_up * f});
+  }
+  std::vector<Impact> impacts;
+  for (const Sample& s : samples) {
+    auto imp = PropagateToGround(0, 0, std::max(0.0, z + s.dz), s.ve, s.vn, s.vu, c.ballistic_coefficient);
+    if (imp) impacts.push_back(*imp);
+  }
+  if (impacts.empty()) {  // cannot predict: conservative corridor along the heading
+    AddCorridorPieces(c, u, d);
+    return;
+  }
+  // Spread of the impacts around the nominal (or their mean when the nominal failed).
+  double cx = 0, cy = 0;
+  for (const Impact& i : impacts) { cx += i.x; cy += i.y; }
+  cx /= impacts.size();
+  cy /= impacts.size();
+  double sxx = 0, syy = 0, sxy = 0, tmin = 1e300, tmax = -1e300;
+  for (const Impact& i : impacts) {
+    sxx += (i.x - cx) * (i.x - cx);
+    syy += (i.y - cy) * (i.y - cy);
+    sxy += (i.x - cx) * (i.y - cy);
+    tmin = std::min(tmin, i.t);
+    tmax = std::max(tmax, i.t);
+  }
+  // Major axis direction (angle from x/east axis).
+  const double ang = 0.5 * std::atan2(2 * sxy, sxx - syy);
+  const double ax = std::cos(ang), ay = std::sin(ang);
+  double major = 0, minor = 0;
+  for (const Impact& i : impacts) {
+    const double dx = i.x - cx, dy = i.y - cy;
+    major = std::max(major, std::abs(dx * ax + dy * ay));
+    minor = std::max(minor, std::abs(-dx * ay + dy * ax));
+  }
+  const double ground_range = std::hypot(cx, cy);
+  const double extra = c.zone_margin_m + c.sigma_k * sigma + c.impact_margin_m + c.impact_margin_fraction * ground_range;
+  major += extra;
+  minor += extra;
+  double major_angle = ang;
+  if (minor > major) {
+    std::swap(major, minor);
+    major_angle += kPi / 2;
+  }
+  // Centre: from the track position along the azimuth of the mean impact.
+  const LatLon centre = ground_range < 1.0
+                            ? u.position
+                            : GeodesicDestination(u.position, std::atan2(cx, cy) / kDeg, Metres(ground_range));
+  // From the x-axis (east, counter-clockwise) to an azimuth (clockwise from north).
+  const double major_az = std::fmod(90.0 - major_angle / kDeg + 720.0, 180.0);
+  d->areas.push_back(Area(alert::Ellipse{centre, Metres(major), Metres(minor), major_az}, now,
+                          now + tmin - c.impact_time_before_s, now + tmax + c.impact_time_after_s));
+  // The ground below the threat now (it is over these zones until it lands).
+  d->areas.push_back(Area(alert::Disc{u.position, Metres(c.zone_margin_m + c.sigma_k * sigma)}, now, now,
+                          now + tmax + c.impact_time_after_s, /*pre=*/true));
+}
+
+}  // namespace
+
+std::optional<Impact> PropagateToGround(double x, double y, double z, double vx, double vy, double vz,
+                                        double ballistic_coefficient, double max_time_s) {
+  // Semi-implicit Euler with an adaptive step; flat frame with the Earth's curvature
+  // folded into the height above ground (z - d^2 / 2R).
+  double t = 0;
+  auto height = [&](double px, double py, double pz) { return pz - (px * px + py * py) / (2 * kEarthRadius); };
+  double h = height(x, y, z);
+  if (h <= 0) return Impact{x, y, 0};
+  while (t < max_time_s) {
+    const double speed = std::sqrt(vx * vx + vy * vy + vz * vz);
+    const double dt = std::clamp(h / std::max(1.0, std::abs(vz) * 4.0), 0.05, 1.0);
+    const double rho = 1.225 * std::exp(-std::max(0.0, h) / 7200.0);
+    const double drag = ballistic_coefficient > 0 ? rho * speed / (2 * ballistic_coefficient) : 0.0;
+    vx -= drag * vx * dt;
+    vy -= drag * vy * dt;
+    vz -= (kG + drag * vz) * dt;
+    const double nx = x + vx * dt, ny = y + vy * dt, nz = z + vz * dt;
+    const double nh = height(nx, ny, nz);
+    if (nh <= 0) {
+      const double f = h / std::max(1e-9, h - nh);
+      return Impact{x + (nx - x) * f, y + (ny - y) * f, t + dt * f};
+    }
+    x = nx; y = ny; z = nz; h = nh;
+    t += dt;
+  }
+  return std::nullopt;
+}
+
+Predictor::Predictor(PredictorConfig config) : config_(config) {}
+
+alert::Danger Predictor::Compute(const track::TrackUpdate& u) const {
+  alert::Danger d;
+  d.track = u.id;
+  d.category = u.category;
+  d.confidence = std::clamp(u.confidence, 0.0, 1.0);
+  d.uncertainty = u.pos_sigma;
+  d.sensors = u.sensors;
+  if (!Finite(u)) return d;  // no placeable piece: the engine keeps the previous zones
+  if (IsBallistic(u.category)) {
+    AddImpactEllipse(config_, u, &d);
+  } else {
+    AddCorridorPieces(config_, u, &d);
+  }
+  return d;
+}
+
+std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& u) {
+  if (u.status == track::TrackStatus::kTentative && !config_.tentative_prealerts) return std::nullopt;
+  Last& last = last_[u.id.str()];
+  const double t = u.time.seconds();
+  const bool due = t - last.time >= config_.recompute_interval_s || u.category != last.category ||
+                   u.status != last.status;
+  if (!due) {
+    ++skipped_;
+    return std::nullopt;
+  }
+  last.time = t;
+  last.category = u.category;
+  last.status = u.status;
+  ++computed_;
+  alert::Danger d = Compute(u);
+  if (u.status == track::TrackStatus::kTentative) {
+    for (auto& a : d.areas) a.prealert_only = true;
+  }
+  return d;
+}
+
+alert::EndReason Predictor::OnEnd(const track::TrackEnd& e) {
+  last_.erase(e.id.str());
+  return e.reason == track::TrackEndReason::kLost ? alert::EndReason::kTrackLost : alert::EndReason::kThreatPassed;
+}
+
+}  // namespace tocsin::predict

@@ -1,0 +1,95 @@
+// The predict stage: turns each TrackUpdate into an alert::Danger (where and when
+// the threat can be on the ground) for the alert engine. Design: docs/quality.md.
+//
+//  - Drones, cruise missiles, aircraft, unknown: a disc around the current position
+//    (earliest arrival now) plus corridor pieces along the current heading, every
+//    piece a window of flight time; the half-width grows with time to cover turns
+//    (turn-rate envelope) and position uncertainty; arrival windows come from the
+//    min/max speeds. Beyond the alert reach, wider pieces are prealert_only.
+//  - Ballistic missiles, rockets: impact-point prediction by integrating gravity +
+//    drag from sigma points of the state; an ellipse around the impacts, window =
+//    impact times +/- a spread. While climbing (boost) the impact is unknown: a wide
+//    corridor along the heading.
+// Every shape includes PredictorConfig::zone_margin (the scoring counts zones within
+// 2,000 m of the threat).
+//
+// Rate limit: a track's danger is recomputed at most once per recompute_interval of
+// scenario time, except on the first update, a category change or a status change.
+//
+// Thread-safety: a Predictor is used by one thread at a time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "alert/alert_log.h"
+#include "alert/danger.h"
+#include "track/track_state.h"
+
+namespace tocsin::predict {
+
+struct PredictorConfig {
+  double zone_margin_m = 2000.0;   // added to every shape (scoring radius)
+  double sigma_k = 3.0;            // position uncertainty multiplier
+  double recompute_interval_s = 1.0;
+  // Drone / cruise corridors.
+  double near_disc_s = 20.0;       // the near disc covers this much flight in any direction
+  double alert_reach_s = 240.0;    // pieces up to here are alert pieces
+  double piece_s = 30.0;           // alert piece length (flight time)
+  double prealert_piece_s = 150.0; // pre-alert piece length
+  double max_horizon_s = 900.0;    // never further than this (also capped by policy)
+  double turn_rate_deg_s = 3.0;    // turn-rate envelope
+  double max_heading_change_deg = 30.0;  // total heading change covered by alert pieces
+  double min_speed_factor = 0.6;   // slowest plausible speed / current speed
+  double max_speed_factor = 1.3;   // fastest
+  double min_speed_mps = 15.0;     // floor for the speed used by corridors
+  double cruise_turn_rate_deg_s = 2.0;
+  // Ballistic / rocket.
+  double ballistic_coefficient = 20000.0;  // kg/m^2
+  double impact_margin_m = 3000.0;         // model error margin around the impact spread
+  double impact_margin_fraction = 0.05;    // + this fraction of the remaining ground range
+  double impact_time_before_s = 20.0;      // window before the earliest sampled impact
+  double impact_time_after_s = 30.0;       // window after the latest
+  double boost_range_factor = 1.5;         // boost: corridor up to this x current range estimate
+  double unknown_alt_m = 20000.0;          // ballistic track without altitude: assumed height
+  // Tentative tracks make no danger (the tracker does not emit them by default).
+  bool tentative_prealerts = false;
+};
+
+class Predictor {
+ public:
+  explicit Predictor(PredictorConfig config = {});
+  // The danger for this update, or nullopt when it is rate-limited (the previous
+  // danger stands) or the track is tentative.
+  std::optional<alert::Danger> OnUpdate(const track::TrackUpdate& u);
+  // Forgets the track; returns the engine's end reason (lost -> kTrackLost, impact ->
+  // kThreatPassed, which ends its zones after the ordinary hold).
+  alert::EndReason OnEnd(const track::TrackEnd& e);
+  // Builds the danger for `u` now (no rate limit, no state).
+  alert::Danger Compute(const track::TrackUpdate& u) const;
+
+  std::size_t computed() const { return computed_; }
+  std::size_t skipped() const { return skipped_; }
+
+ private:
+  struct Last {
+    double time = -1e300;
+    ThreatCategory category = ThreatCategory::kUnknown;
+    track::TrackStatus status = track::TrackStatus::kTentative;
+  };
+  PredictorConfig config_;
+  std::unordered_map<std::string, Last> last_;
+  std::size_t computed_ = 0, skipped_ = 0;
+};
+
+// Impact prediction for a ballistic state: position (local frame, metres, z up,
+// relative to the ground), velocity m/s. Returns the ground impact point (x, y) and
+// flight time, or nullopt when it does not come down within `max_time_s`.
+struct Impact {
+  double x = 0, y = 0, t = 0;
+};
+std::optional<Impact> PropagateToGround(double x, double y, double z, double vx, double vy, double vz,
+                                        double ballistic_coefficient, double max_time_s = 3600.0);
+
+}  // namespace tocsin::predict

@@ -1,0 +1,182 @@
+#include "predict/predictor.h"
+
+#include <cmath>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "core/geo.h"
+
+namespace tocsin::predict {
+namespace {
+
+track::TrackUpdate Drone(double t = 1000.0) {
+  track::TrackUpdate u;
+  u.id = TrackId("trk-1");
+  u.time = UnixTime(t);
+  u.status = track::TrackStatus::kConfirmed;
+  u.position = {46.5, 30.7};
+  u.alt_m = 1000;
+  u.alt_known = true;
+  u.vel_east = 50.0;  // flying due east
+  u.pos_sigma = Metres(200);
+  u.vel_sigma = MetresPerSecond(3);
+  u.category = ThreatCategory::kDrone;
+  u.confidence = 0.9;
+  return u;
+}
+
+// Distance from p to the geodesic segment a-b, sampled (test helper).
+double DistanceToSegment(LatLon p, LatLon a, LatLon b) {
+  double best = 1e300;
+  const double len = GeodesicDistance(a, b).value();
+  const double az = GeodesicAzimuth(a, b);
+  for (int i = 0; i <= 200; ++i) {
+    best = std::min(best, GeodesicDistance(p, GeodesicDestination(a, az, Metres(len * i / 200))).value());
+  }
+  return best;
+}
+
+// The earliest arrival over the alert pieces whose shape contains p; +inf if none.
+double EarliestAlertArrival(const alert::Danger& d, LatLon p) {
+  double best = INFINITY;
+  for (const auto& a : d.areas) {
+    if (a.prealert_only) continue;
+    bool inside = false;
+    if (auto* disc = std::get_if<alert::Disc>(&a.shape)) {
+      inside = GeodesicDistance(p, disc->centre) <= disc->radius;
+    } else if (auto* c = std::get_if<alert::Corridor>(&a.shape)) {
+      for (std::size_t i = 0; i + 1 < c->polyline.size(); ++i) {
+        inside |= DistanceToSegment(p, c->polyline[i], c->polyline[i + 1]) <= c->half_width.value();
+      }
+    }
+    if (inside) best = std::min(best, a.earliest_arrival.seconds());
+  }
+  return best;
+}
+
+TEST(PredictorTest, DroneCorridorCoversPathAheadWithArrivalNotLaterThanTruth) {
+  Predictor p;
+  const auto u = Drone();
+  const alert::Danger d = p.Compute(u);
+  ASSERT_FALSE(d.areas.empty());
+  EXPECT_EQ(d.track, u.id);
+  // Points straight ahead at 30 s .. 600 s of flight are covered, and the danger's
+  // earliest arrival is never later than the real arrival (t + distance / speed).
+  for (double s : {30.0, 90.0, 150.0, 300.0, 600.0}) {
+    const LatLon ahead = GeodesicDestination(u.position, 90.0, Metres(50.0 * s));
+    const double arrival = EarliestAlertArrival(d, ahead);
+    if (s <= 150) ASSERT_TRUE(std::isfinite(arrival)) << s;
+    EXPECT_LE(arrival, s <= 150 ? u.time.seconds() + s : INFINITY) << s;
+    // Not absurdly early: a zone 10 minutes of flight ahead is not within the alert
+    // reach (shelter 90 s + lead 60 s) yet.
+    if (s >= 600) EXPECT_GT(arrival, u.time.seconds() + 150.0) << s;
+  }
+  // 2 km off the current position in any direction: arrival now.
+  EXPECT_EQ(EarliestAlertArrival(d, GeodesicDestination(u.position, 270.0, Metres(1900))), u.time.seconds());
+}
+
+TEST(PredictorTest, DroneCorridorDoesNotCoverTheWayBack) {
+  Predictor p;
+  const auto u = Drone();
+  const alert::Danger d = p.Compute(u);
+  const LatLon behind = GeodesicDestination(u.position, 270.0, Metres(20000));
+  EXPECT_FALSE(std::isfinite(EarliestAlertArrival(d, behind)));
+  const LatLon abeam = GeodesicDestination(u.position, 0.0, Metres(30000));
+  EXPECT_FALSE(std::isfinite(EarliestAlertArrival(d, abeam)));
+}
+
+TEST(PredictorTest, TurnEnvelopeWidensWithTime) {
+  Predictor p;
+  const alert::Danger d = p.Compute(Drone());
+  double prev = 0;
+  for (const auto& a : d.areas) {
+    if (auto* c = std::get_if<alert::Corridor>(&a.shape)) {
+      EXPECT_GE(c->half_width.value(), prev);
+      EXPECT_GE(c->half_width.value(), 2000.0 + 3 * 200.0);
+      prev = c->half_width.value();
+    }
+  }
+  EXPECT_GT(prev, 10000.0);
+}
+
+TEST(PredictorTest, VacuumPropagationMatchesTheClosedForm) {
+  // z0 = 10 km, v = (300, 0, 100): t = (vz + sqrt(vz^2 + 2 g z0)) / g.
+  const double g = 9.80665;
+  const double t = (100 + std::sqrt(100.0 * 100 + 2 * g * 10000)) / g;
+  auto imp = PropagateToGround(0, 0, 10000, 300, 0, 100, 0.0);
+  ASSERT_TRUE(imp.has_value());
+  EXPECT_NEAR(imp->t, t, 1.0);
+  EXPECT_NEAR(imp->x, 300 * t, 400.0);
+  EXPECT_NEAR(imp->y, 0, 1e-6);
+}
+
+TEST(PredictorTest, BallisticEllipseContainsThePredictedImpact) {
+  Predictor p;
+  track::TrackUpdate u = Drone();
+  u.category = ThreatCategory::kBallisticMissile;
+  u.alt_m = 30000;
+  u.vel_east = 0;
+  u.vel_north = 1200;
+  u.vel_up = -600;
+  u.vel_sigma = MetresPerSecond(20);
+  u.alt_sigma_m = 300;
+  const alert::Danger d = p.Compute(u);
+  const alert::Ellipse* e = nullptr;
+  UnixTime earliest, latest;
+  for (const auto& a : d.areas) {
+    if (auto* x = std::get_if<alert::Ellipse>(&a.shape); x && !a.prealert_only) {
+      e = x;
+      earliest = a.earliest_arrival;
+      latest = a.latest_departure;
+    }
+  }
+  ASSERT_NE(e, nullptr);
+  auto imp = PropagateToGround(0, 0, 30000, 0, 1200, -600, 20000.0);
+  ASSERT_TRUE(imp.has_value());
+  const LatLon impact = GeodesicDestination(u.position, 0.0, Metres(imp->y));
+  EXPECT_LT(GeodesicDistance(impact, e->centre).value(), e->semi_minor.value());
+  EXPECT_GE(e->semi_minor.value(), 2000.0);
+  EXPECT_LT(e->semi_major.value(), 40000.0);
+  EXPECT_LE(earliest.seconds(), u.time.seconds() + imp->t);
+  EXPECT_GE(latest.seconds(), u.time.seconds() + imp->t);
+  // The impact is north, well away from the track's ground point.
+  EXPECT_GT(GeodesicDistance(u.position, e->centre).value(), 20000.0);
+}
+
+TEST(PredictorTest, RateLimitedExceptOnCategoryChange) {
+  Predictor p;
+  auto u = Drone(1000.0);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  u.time = UnixTime(1000.4);
+  EXPECT_FALSE(p.OnUpdate(u).has_value());
+  u.category = ThreatCategory::kCruiseMissile;
+  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  u.time = UnixTime(1001.5);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  EXPECT_EQ(p.skipped(), 1u);
+}
+
+TEST(PredictorTest, TentativeTracksMakeNoDanger) {
+  Predictor p;
+  auto u = Drone();
+  u.status = track::TrackStatus::kTentative;
+  EXPECT_FALSE(p.OnUpdate(u).has_value());
+}
+
+TEST(PredictorTest, NonFiniteStateGivesNoPieces) {
+  Predictor p;
+  auto u = Drone();
+  u.vel_east = NAN;
+  EXPECT_TRUE(p.Compute(u).areas.empty());
+}
+
+TEST(PredictorTest, EndReasons) {
+  Predictor p;
+  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kLost}), alert::EndReason::kTrackLost);
+  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kImpact}),
+            alert::EndReason::kThreatPassed);
+}
+
+}  // namespace
+}  // namespace tocsin::predict

@@ -1,0 +1,53 @@
+// The stages after the tracker, in scenario time: track updates -> predictor ->
+// alert engine -> alert sink. A Pipeline is the tracker's TrackSink; the caller
+// advances time (AdvanceTo) as it feeds reports, and the pipeline ticks the engine
+// once per `tick_interval` of scenario time.
+//
+// Time: the pipeline's "now" is the latest time it was given (AdvanceTo or an
+// update's time), never decreasing; engine calls use it.
+//
+// Thread-safety: one thread. The catalog and the sink must outlive the pipeline.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+#include "alert/engine.h"
+#include "predict/predictor.h"
+#include "track/tracker.h"
+#include "zones/catalog.h"
+
+namespace tocsin::replay {
+
+struct PipelineStats {
+  std::size_t updates = 0, ends = 0, dangers = 0, ticks = 0;
+};
+
+class Pipeline final : public track::TrackSink {
+ public:
+  Pipeline(const zones::Catalog& catalog, alert::Policy policy, alert::AlertSink& sink,
+           predict::PredictorConfig predictor = {}, double tick_interval_s = 1.0);
+
+  void OnTrackUpdate(const track::TrackUpdate& update) override;
+  void OnTrackEnd(const track::TrackEnd& end) override;
+
+  // Moves scenario time to `now` (ignored if earlier), ticking the engine at every
+  // tick boundary passed; `on_tick` (may be empty) runs before each engine tick
+  // with the tick's time (the replay advances the tracker there).
+  void AdvanceTo(UnixTime now, const std::function<void(UnixTime)>& on_tick = {});
+
+  UnixTime now() const { return now_; }
+  const PipelineStats& stats() const { return stats_; }
+  const alert::AlertEngine& engine() const { return engine_; }
+  const predict::Predictor& predictor() const { return predictor_; }
+
+ private:
+  predict::Predictor predictor_;
+  alert::AlertEngine engine_;
+  double tick_interval_;
+  UnixTime now_;
+  double next_tick_ = -1;  // < 0: not started
+  PipelineStats stats_;
+};
+
+}  // namespace tocsin::replay
