@@ -23,7 +23,10 @@ void Classifier::AddKinematics(double speed, double vz, double alt_m, bool alt_k
   speed_ = samples_ == 1 ? speed : 0.6 * speed_ + 0.4 * speed;
   if (samples_ >= 3) {
     max_speed_ = std::max(max_speed_, speed_);
-    if (alt_known) max_abs_vz_ = std::max(max_abs_vz_, std::abs(vz));
+    if (alt_known) {
+      max_abs_vz_ = std::max(max_abs_vz_, std::abs(vz));
+      if (speed > 200.0) max_steepness_ = std::max(max_steepness_, std::abs(vz) / speed);
+    }
   }
   if (alt_known) {
     alt_ = alt_m;
@@ -32,7 +35,9 @@ void Classifier::AddKinematics(double speed, double vz, double alt_m, bool alt_k
 }
 
 bool Classifier::ballistic_like(const TrackerConfig& c) const {
-  return max_speed_ > c.ballistic_speed_mps || (max_abs_vz_ > 150.0 && max_speed_ > 300.0);
+  // Fast, or climbing/diving steeper than any cruise missile's terminal dive (20 deg).
+  return max_speed_ > c.ballistic_speed_mps || (max_abs_vz_ > 150.0 && max_speed_ > 300.0) ||
+         max_steepness_ > c.ballistic_min_steepness;
 }
 
 ThreatCategory Classifier::category(const TrackerConfig& c, double* confidence) const {
@@ -43,7 +48,7 @@ ThreatCategory Classifier::category(const TrackerConfig& c, double* confidence) 
     const double v = max_speed_;
     auto set = [&](ThreatCategory k, double w) { lik[Index(k)] = w; };
     if (ballistic_like(c)) {
-      const bool rocket = v < c.rocket_max_speed_mps;
+      const bool rocket = v < c.rocket_max_speed_mps && max_alt_ < c.rocket_max_alt_m;
       set(ThreatCategory::kBallisticMissile, rocket ? 0.3 : 1.0);
       set(ThreatCategory::kRocket, rocket ? 1.0 : 0.1);
       set(ThreatCategory::kCruiseMissile, 1e-4);

@@ -34,6 +34,20 @@ TEST(Classifier, KinematicsAlone) {
   Classifier rocket;
   for (int i = 0; i < 5; ++i) rocket.AddKinematics(700.0, 300.0, 5000.0, true);
   EXPECT_EQ(rocket.category(c, &conf), ThreatCategory::kRocket);
+
+  // A slow rocket: 350 m/s climbing at 40 degrees.
+  Classifier qassam;
+  for (int i = 0; i < 5; ++i) qassam.AddKinematics(350.0, 225.0, 3000.0, true);
+  EXPECT_EQ(qassam.category(c, &conf), ThreatCategory::kRocket);
+  // A cruise missile in its 20-degree terminal dive stays a cruise missile.
+  Classifier diving;
+  for (int i = 0; i < 5; ++i) diving.AddKinematics(270.0, -92.0, 1000.0, true);
+  EXPECT_EQ(diving.category(c, &conf), ThreatCategory::kCruiseMissile);
+
+  // As slow as a rocket but climbing to 16 km: a short-range ballistic missile.
+  Classifier srbm;
+  for (int i = 0; i < 5; ++i) srbm.AddKinematics(900.0, 300.0, 16000.0, true);
+  EXPECT_EQ(srbm.category(c, &conf), ThreatCategory::kBallisticMissile);
 }
 
 // Hints are wrong 15 % of the time: 20 hints with 3 wrong still say drone, firmly.

@@ -23,7 +23,7 @@ double Innovation(const Measurement& m, const Vec6& x, const Mat6& P, double* lo
 
 class Imm {
  public:
-  static constexpr int kMaxModes = 3;
+  static constexpr int kMaxModes = 4;
 
   // Starts with the given models (1..kMaxModes), equal probabilities, every mode at (x, P).
   void Reset(const MotionModel* models, int n, const Vec6& x, const Mat6& P, const TrackerConfig& c);

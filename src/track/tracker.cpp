@@ -18,7 +18,8 @@ namespace tocsin::track {
 namespace {
 
 constexpr double kDeg = M_PI / 180.0;
-constexpr MotionModel kAirModels[] = {MotionModel::kCv, MotionModel::kCtLeft, MotionModel::kCtRight};
+constexpr MotionModel kAirModels[] = {MotionModel::kCv, MotionModel::kCtLeft, MotionModel::kCtRight,
+                                      MotionModel::kManeuver};
 constexpr MotionModel kBallisticModels[] = {MotionModel::kBallistic, MotionModel::kBoost};
 
 struct RecentSensor {
@@ -381,7 +382,7 @@ int Tracker::Impl::NewTrack(const Vec6& x, const Mat6& p, double time, int senso
   t = Track{};
   t.live = true;
   t.id = TrackId("trk-" + std::to_string(next_serial++));
-  t.imm.Reset(kAirModels, 3, x, p, config);
+  t.imm.Reset(kAirModels, 4, x, p, config);
   t.time = t.first_time = time;
   t.last_period = period > 0.0 ? period : 1.0;
   t.init_period = t.last_period;

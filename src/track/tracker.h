@@ -3,7 +3,7 @@
 // in its own file and unit-tested alone: measurement models (measurement.h),
 // predictor + updater (motion_model.h, imm.h), associator (track_grid.h + gating
 // in the loop), initiator (one-point tracks, bearing triangulation), deleter and
-// classifier (classifier.h). Settings: tracker_config.h. Design: docs/tracker.md.
+// classifier (classifier.h). Settings: tracker_config.h. Design notes: src/track/README.md.
 //
 // Emission: a TrackUpdate (status kConfirmed) after every measurement associated to
 // a confirmed track, the first one when the track is confirmed (M of N). Tentative

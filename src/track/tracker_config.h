@@ -69,7 +69,7 @@ struct TrackerConfig {
   double q_cv_vertical = 0.3;
   double q_ct = 0.3;              // coordinated-turn modes
   double ct_turn_rate_deg_s = 3.0;  // +/- turn rate of the two CT modes
-  double q_maneuver = 30.0;       // high-noise CV mode (dives, climbs, speed changes)
+  double q_maneuver = 100.0;      // high-noise CV mode (dives, climbs, speed changes, boosts)
   double q_ballistic = 2.0;       // ballistic (gravity + drag) mode
   double q_boost = 2000.0;        // boost-phase mode of ballistic tracks
   double ballistic_coefficient = 20000.0;  // kg/m^2 for drag
@@ -78,7 +78,14 @@ struct TrackerConfig {
 
   // --- classification ---
   double ballistic_speed_mps = 650.0;  // faster: ballistic or rocket
-  double rocket_max_speed_mps = 1050.0;  // ballistic-like but never faster: rocket
+  // Faster than 200 m/s and |vz| / speed above this (27 deg; cruise missiles dive at
+  // 20 deg): ballistic or rocket.
+  double ballistic_min_steepness = 0.45;
+  // Ballistic-like, never faster than this and never higher: rocket (short-range
+  // artillery rockets fly lower and slower than Iskander/S-300-class missiles, whose
+  // short flights reach 12-20 km). Otherwise: ballistic missile.
+  double rocket_max_speed_mps = 1050.0;
+  double rocket_max_alt_m = 11000.0;
   double hint_confusion = 0.15;        // probability that a class hint is wrong
 
   // --- output ---
