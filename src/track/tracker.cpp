@@ -588,10 +588,21 @@ void Tracker::Process(const ingest::Report& report) {
     return;
   }
   const auto& sd = s.sensors.sensors()[si];
-  const int ti = s.Associate(m, sd);
+  // A bearing from a sensor with a hearing range also says "within that range":
+  // associate and update with (range 0.6 R +/- 0.35 R, azimuth), which keeps
+  // bearing-only tracks from sliding along the line of bearing.
+  Measurement um = m;
+  if (m.kind == MeasurementKind::kBearing && m.dim == 1 && sd.max_range_m > 0.0 &&
+      s.config.bearing_range_constraint) {
+    um.kind = MeasurementKind::kRangeAzimuth;
+    um.dim = 2;
+    um.z = Vec3(0.6 * sd.max_range_m, m.z(0), 0.0);
+    um.R = Vec3(std::pow(0.35 * sd.max_range_m, 2), m.R(0, 0), 1.0).asDiagonal();
+  }
+  const int ti = s.Associate(um, sd);
   if (ti >= 0) {
     ++s.stats.associated;
-    s.UpdateTrack(ti, m, report, sd);
+    s.UpdateTrack(ti, um, report, sd);
   } else {
     s.Initiate(m, report, sd);
   }

@@ -45,6 +45,9 @@ struct TrackerConfig {
   // Tracks whose altitude no sensor has measured get this altitude prior as a
   // pseudo-measurement at each update (keeps 2D-radar/bearing tracks from drifting).
   double alt_prior_sigma_m = 3000.0;
+  // A bearing from a sensor with a hearing range (max_range_m) is used as azimuth +
+  // a loose range (0.6 +/- 0.35 of the hearing range) for association and update.
+  bool bearing_range_constraint = true;
   // Bearings from two acoustic sensors within this time triangulate a new track.
   double bearing_pair_window_s = 6.0;
   // ... and only when the crossing lies within this factor of both sensors' range.
