@@ -59,12 +59,12 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
   LatLon p0 = u.position;
   while (t0 < horizon) {
     const bool alert_piece = t0 < c.alert_reach_s;
-    const double len = alert_piece ? c.piece_s : c.prealert_piece_s;
-    const double t1 = std::min(horizon, t0 + len);
+    const double t1 = alert_piece ? std::min(horizon, t0 + c.piece_s) : horizon;
     const LatLon p1 = GeodesicDestination(u.position, heading, Metres(v * t1));
     const double turn = std::min(omega * t1 / 2.0, theta_max) + c.sigma_k * heading_sigma;
     const double lateral = vmax * t1 * std::sin(std::min(turn, kPi / 2));
-    const double half_width = margin + lateral;
+    const double half_width = alert_piece ? margin + lateral
+                                          : std::max(margin, std::min(margin + lateral, c.max_prealert_half_width_m));
     // Under the envelope a zone first touched by this piece (not by the previous,
     // narrower one) cannot be reached before about t0 (along-track at vmax).
     const double earliest = now + std::max(0.0, (v * t0 - margin) / vmax);
@@ -202,7 +202,9 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& u) {
   if (u.status == track::TrackStatus::kTentative && !config_.tentative_prealerts) return std::nullopt;
   Last& last = last_[u.id.str()];
   const double t = u.time.seconds();
-  const bool due = t - last.time >= config_.recompute_interval_s || u.category != last.category ||
+  const bool fast = IsBallistic(u.category) || u.category == ThreatCategory::kCruiseMissile;
+  const double interval = fast ? config_.recompute_interval_s : config_.drone_recompute_interval_s;
+  const bool due = t - last.time >= interval || u.category != last.category ||
                    u.status != last.status;
   if (!due) {
     ++skipped_;

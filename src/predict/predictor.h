@@ -32,13 +32,14 @@ namespace tocsin::predict {
 struct PredictorConfig {
   double zone_margin_m = 2000.0;   // added to every shape (scoring radius)
   double sigma_k = 3.0;            // position uncertainty multiplier
-  double recompute_interval_s = 1.0;
+  double recompute_interval_s = 1.0;        // ballistic, rocket, cruise
+  double drone_recompute_interval_s = 2.0;  // drones, aircraft, unknown (slow movers)
   // Drone / cruise corridors.
   double near_disc_s = 20.0;       // the near disc covers this much flight in any direction
   double alert_reach_s = 240.0;    // pieces up to here are alert pieces
   double piece_s = 30.0;           // alert piece length (flight time)
-  double prealert_piece_s = 150.0; // pre-alert piece length
-  double max_horizon_s = 900.0;    // never further than this (also capped by policy)
+  double max_horizon_s = 600.0;    // one pre-alert piece from alert_reach_s to here
+  double max_prealert_half_width_m = 15000.0;  // cap on that piece's half-width
   double turn_rate_deg_s = 3.0;    // turn-rate envelope
   double max_heading_change_deg = 30.0;  // total heading change covered by alert pieces
   double min_speed_factor = 0.6;   // slowest plausible speed / current speed

@@ -98,6 +98,7 @@ TEST(PredictorTest, TurnEnvelopeWidensWithTime) {
     }
   }
   EXPECT_GT(prev, 10000.0);
+  EXPECT_LE(prev, 15000.0);  // the pre-alert piece's cap
 }
 
 TEST(PredictorTest, VacuumPropagationMatchesTheClosedForm) {
@@ -153,8 +154,15 @@ TEST(PredictorTest, RateLimitedExceptOnCategoryChange) {
   u.category = ThreatCategory::kCruiseMissile;
   EXPECT_TRUE(p.OnUpdate(u).has_value());
   u.time = UnixTime(1001.5);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());  // cruise: every second
+  u.category = ThreatCategory::kDrone;
+  u.time = UnixTime(1002.6);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());  // category change
+  u.time = UnixTime(1004.0);
+  EXPECT_FALSE(p.OnUpdate(u).has_value());  // drone: every 2 s
+  u.time = UnixTime(1004.7);
   EXPECT_TRUE(p.OnUpdate(u).has_value());
-  EXPECT_EQ(p.skipped(), 1u);
+  EXPECT_EQ(p.skipped(), 2u);
 }
 
 TEST(PredictorTest, TentativeTracksMakeNoDanger) {
