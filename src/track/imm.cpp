@@ -85,7 +85,9 @@ void Imm::Predict(double dt, const TrackerConfig& c) {
       mu_[j] = cbar[j];
     }
   }
-  for (int j = 0; j < n_; ++j) PredictState(params_[j], dt, &xs_[j], &ps_[j]);
+  // One local frame for every mode (the modes' positions differ by metres).
+  const Mat3 local = EnuToEcefAt(x_.head<3>());
+  for (int j = 0; j < n_; ++j) PredictState(params_[j], dt, &xs_[j], &ps_[j], &local);
   Combine();
 }
 

@@ -13,9 +13,8 @@ Mat3 Cross(const Vec3& u) {
 }
 
 // White-acceleration noise over |dt| with density diag(qh, qh, qv) in the local ENU.
-Mat6 NoiseMatrix(const Vec3& p, double qh, double qv, double dt) {
+Mat6 NoiseMatrix(const Mat3& rot, double qh, double qv, double dt) {
   const double t = std::abs(dt);
-  const Mat3 rot = EnuToEcefAt(p);
   const Mat3 a = rot * Vec3(qh, qh, qv).asDiagonal() * rot.transpose();
   Mat6 q;
   q.block<3, 3>(0, 0) = a * (t * t * t / 3.0);
@@ -69,9 +68,10 @@ Vec3 BallisticAcceleration(const Vec3& p, const Vec3& v, double beta) {
   return a;
 }
 
-void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P) {
+void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P, const Mat3* enu_to_ecef) {
   if (dt == 0.0) return;
   const Vec3 p0 = x->head<3>();
+  const Mat3 local = enu_to_ecef ? *enu_to_ecef : EnuToEcefAt(p0);
   Mat6 f = Mat6::Identity();
   if (mp.gravity) {
     // RK4 on the mean in steps of at most 1 s.
@@ -98,7 +98,7 @@ void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P) {
     x->head<3>() = p;
     x->tail<3>() = v;
   } else if (mp.turn_rate != 0.0) {
-    const Vec3 up = EnuToEcefAt(p0).col(2);
+    const Vec3 up = local.col(2);
     const Mat3 k = Cross(up);
     const Mat3 k2 = k * k;
     const double w = mp.turn_rate, wt = w * dt;
@@ -111,7 +111,7 @@ void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P) {
     f.block<3, 3>(0, 3) = dt * Mat3::Identity();
     *x = f * *x;
   }
-  *P = f * *P * f.transpose() + NoiseMatrix(p0, mp.q_horizontal, mp.q_vertical, dt);
+  *P = f * *P * f.transpose() + NoiseMatrix(local, mp.q_horizontal, mp.q_vertical, dt);
 }
 
 }  // namespace tocsin::track

@@ -28,7 +28,8 @@ MotionParams ParamsFor(MotionModel m, const TrackerConfig& c);
 
 // Propagates x and P by dt seconds (dt may be negative: retrodiction for a report
 // that arrived out of order; the noise then uses |dt|).
-void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P);
+// `enu_to_ecef` (may be null): EnuToEcefAt(position) if the caller already has it.
+void PredictState(const MotionParams& mp, double dt, Vec6* x, Mat6* P, const Mat3* enu_to_ecef = nullptr);
 
 // Gravity + drag acceleration at an ECEF state (m/s^2).
 Vec3 BallisticAcceleration(const Vec3& p, const Vec3& v, double ballistic_coefficient);

@@ -115,9 +115,10 @@ Score TrackAndScore(const sim::Scenario& sc, double near_m) {
       }
       std::string sens;
       for (const auto& x : first->sensors) sens += x.str() + " ";
-      std::printf("  %s -> %s (%d/%d near) first %.0f sensors %s cat %s\n", id.c_str(),
+      std::printf("  %s -> %s (%d/%d near) first %.0f sensors %s cat %s speed %.0f vz %.0f alt %.0f\n", id.c_str(),
                   best >= 0 ? sc.flights[best].id.c_str() : "-", n, total, first->time.seconds() - sc.epoch,
-                  sens.c_str(), std::string(ToString(last_category[id])).c_str());
+                  sens.c_str(), std::string(ToString(last_category[id])).c_str(),
+                  std::hypot(first->vel_east, first->vel_north), first->vel_up, first->alt_m);
     }
     if (best < 0) {
       ++s.false_tracks;
