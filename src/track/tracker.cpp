@@ -268,7 +268,7 @@ int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescripti
     t.imm.PredictCombined(m.time - t.time, config, &x, &p);
     double log_det = 0.0;
     const double d2 = Innovation(m, x, p, &log_det);
-    if (d2 > gate) continue;
+    if (d2 > (t.confirmed ? gate : gate * config.tentative_gate_factor)) continue;
     const double cost = d2 + log_det;
     const int k = t.confirmed ? 1 : 0;
     if (cost < best_cost[k]) {

@@ -14,6 +14,9 @@ struct TrackerConfig {
   double gate_chi2_1d = 10.83;
   double gate_chi2_2d = 13.82;
   double gate_chi2_3d = 16.27;
+  // Tentative tracks gate tighter (x 0.7: about 99 %), so that clutter lines up into
+  // confirmed tracks less often.
+  double tentative_gate_factor = 0.7;
   // A track takes at most one plot per radar scan: a track updated by a radar less
   // than this fraction of its period ago is not a candidate for that radar's plots.
   double same_scan_fraction = 0.5;
