@@ -39,7 +39,7 @@ struct TrackerConfig {
   // and for observers period_s / p_detect.
   // Velocity prior of a one-point track (two-point initialisation happens through the
   // filter: the second plot fixes the velocity). Large enough for ballistic targets.
-  double init_velocity_sigma_mps = 1000.0;
+  double init_velocity_sigma_mps = 2000.0;
   // Same for tracks started by an observer (they report low, slow threats).
   double observer_velocity_sigma_mps = 80.0;
   // Altitude prior when a sensor does not measure it (2D radar, bearing, observer).
