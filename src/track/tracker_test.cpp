@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -257,6 +258,53 @@ TEST(Tracker, BallisticTargetEndsInImpact) {
   tracker.Advance(UnixTime(kT0 + t + 30.0));
   ASSERT_EQ(rec.ends.size(), 1u);
   EXPECT_EQ(rec.ends[0].reason, TrackEndReason::kImpact);
+}
+
+// Non-finite or out-of-range values are counted and ignored; nothing crashes.
+TEST(Tracker, BadValuesAreIgnoredAndCounted) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon), testing::Acoustic("AC-1", kLat, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  ingest::Report r;
+  r.sensor = SensorId("R1");
+  r.time = UnixTime(kT0);
+  r.range_m = std::nan("");
+  r.azimuth_deg = 10;
+  r.elevation_deg = 1;
+  tracker.Process(r);
+  r.range_m = 1000;
+  r.azimuth_deg = std::numeric_limits<double>::infinity();
+  tracker.Process(r);
+  r.time = UnixTime(std::nan(""));
+  tracker.Process(r);
+  ingest::Report b;
+  b.sensor = SensorId("AC-1");
+  b.kind = ingest::ReportKind::kBearing;
+  b.time = UnixTime(kT0);
+  b.azimuth_deg = std::nan("");
+  tracker.Process(b);
+  EXPECT_EQ(tracker.stats().unusable, 4u);
+  EXPECT_EQ(tracker.live_tracks(), 0u);
+}
+
+// Radar plots arriving a few seconds out of order still update the same track.
+TEST(Tracker, OutOfOrderPlotsKeepOneTrack) {
+  ingest::SensorIndex sensors({testing::Radar3d("R1", kLat, kLon), testing::Radar3d("R2", kLat + 0.3, kLon)});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(9);
+  auto at = [](double s) { return Local(kLat, kLon, 20000.0 + 50.0 * s, 10000.0, 1200.0); };
+  for (int k = 0; k < 30; ++k) {
+    const double s = 4.0 * k;
+    tracker.Process(Plot(sensors.sensors()[0], at(s + 2.0), kT0 + s + 2.0, &rng));
+    tracker.Process(Plot(sensors.sensors()[1], at(s), kT0 + s, &rng));  // 2 s late
+  }
+  EXPECT_EQ(rec.CountById().size(), 1u);
+  ASSERT_FALSE(rec.updates.empty());
+  EXPECT_GE(rec.updates.back().updates, 55);
+  EXPECT_LT(Distance(rec.updates.back(), at(rec.updates.back().time.seconds() - kT0)), 300.0);
 }
 
 TEST(Tracker, UnknownSensorIsIgnoredAndCounted) {
