@@ -40,8 +40,11 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
   const double vel_sigma = std::max(0.0, u.vel_sigma.value());
   const double margin = c.zone_margin_m + c.sigma_k * sigma;
   const double speed_raw = std::hypot(u.vel_east, u.vel_north);
-  const double v = std::max(speed_raw, c.min_speed_mps);
-  const double vmax = std::max(v * c.max_speed_factor, speed_raw + 2.0 * vel_sigma);
+  double ceiling = 1e9;
+  if (u.category == ThreatCategory::kDrone) ceiling = c.drone_max_speed_mps;
+  if (u.category == ThreatCategory::kCruiseMissile) ceiling = c.cruise_max_speed_mps;
+  const double v = std::min(std::max(speed_raw, c.min_speed_mps), ceiling);
+  const double vmax = std::min(std::max(v * c.max_speed_factor, speed_raw + 2.0 * vel_sigma), std::max(v, ceiling));
   const double vmin = std::max(c.min_speed_mps * 0.5, std::min(v * c.min_speed_factor, speed_raw - 2.0 * vel_sigma));
   const double heading = std::atan2(u.vel_east, u.vel_north) / kDeg;  // clockwise from north
   const bool cruise = u.category == ThreatCategory::kCruiseMissile;
@@ -187,6 +190,7 @@ alert::Danger Predictor::Compute(const track::TrackUpdate& u) const {
   d.track = u.id;
   d.category = u.category;
   d.confidence = std::clamp(u.confidence, 0.0, 1.0);
+  if (u.status == track::TrackStatus::kConfirmed) d.confidence = std::max(d.confidence, config_.confirmed_confidence_floor);
   d.uncertainty = u.pos_sigma;
   d.sensors = u.sensors;
   if (!Finite(u)) return d;  // no placeable piece: the engine keeps the previous zones

@@ -45,6 +45,10 @@ struct PredictorConfig {
   double min_speed_factor = 0.6;   // slowest plausible speed / current speed
   double max_speed_factor = 1.3;   // fastest
   double min_speed_mps = 15.0;     // floor for the speed used by corridors
+  // Physical ceilings on the speed a category can reach (a poorly estimated
+  // velocity must not inflate the corridor beyond what the threat can fly).
+  double drone_max_speed_mps = 75.0;
+  double cruise_max_speed_mps = 320.0;
   double cruise_turn_rate_deg_s = 2.0;
   // Ballistic / rocket.
   double ballistic_coefficient = 20000.0;  // kg/m^2
@@ -54,6 +58,9 @@ struct PredictorConfig {
   double impact_time_after_s = 30.0;       // window after the latest
   double boost_range_factor = 1.5;         // boost: corridor up to this x current range estimate
   double unknown_alt_m = 20000.0;          // ballistic track without altitude: assumed height
+  // A confirmed track (M-of-N) is treated as at least this confident: a real threat
+  // seen by few sensors must still raise alerts (never miss before low burden).
+  double confirmed_confidence_floor = 0.5;
   // Tentative tracks make no danger (the tracker does not emit them by default).
   bool tentative_prealerts = false;
 };

@@ -107,6 +107,7 @@ Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& cat
   stats.tracks_confirmed = tracker.stats().tracks_confirmed;
   stats.track_updates = pipeline.stats().updates;
   stats.dangers = pipeline.stats().dangers;
+  stats.widened_dangers = pipeline.engine().stats().widened_dangers;
   stats.alerts = counting.alerts;
   stats.prealerts = counting.prealerts;
   stats.scenario_s = first ? end - *first : 0.0;
@@ -121,10 +122,11 @@ void PrintStats(const ReplayStats& s, std::ostream& out) {
   std::snprintf(buf, sizeof buf,
                 "reports          %lld (%lld bad lines skipped)\n"
                 "tracks confirmed %zu, track updates %zu, dangers computed %zu\n"
-                "alerts           %zu starts, %zu pre-alert starts\n"
+                "alerts           %zu starts, %zu pre-alert starts (%llu dangers widened by the fail-safe)\n"
                 "scenario time    %.0f s replayed in %.2f s wall: %.0f reports/s, %.0fx real time\n",
                 static_cast<long long>(s.reports), static_cast<long long>(s.rejected_lines), s.tracks_confirmed,
-                s.track_updates, s.dangers, s.alerts, s.prealerts, s.scenario_s, s.wall_s, s.reports_per_s(),
+                s.track_updates, s.dangers, s.alerts, s.prealerts,
+                static_cast<unsigned long long>(s.widened_dangers), s.scenario_s, s.wall_s, s.reports_per_s(),
                 s.speedup());
   out << buf;
 }

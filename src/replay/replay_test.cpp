@@ -86,9 +86,7 @@ TEST(ReplayTest, KharkivBallisticWithoutTruthNeverMissesOrDrops) {
   EXPECT_EQ(s.dropped, 0u);
 }
 
-// Passes (missed 0, dropped 0) but takes ~6 min on one core: run with
-// --gtest_also_run_disabled_tests until the replay is faster.
-TEST(ReplayTest, DISABLED_OdesaDronesWithoutTruthNeverMissesOrDrops) {
+TEST(ReplayTest, OdesaDronesWithoutTruthNeverMissesOrDrops) {
   auto o = SimulateReplayScore("odesa-drones", 1);
   if (!o.ok()) GTEST_SKIP() << "cannot simulate odesa-drones: " << o.status().message();
   const eval::Score& s = o->score;
