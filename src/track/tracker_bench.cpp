@@ -1,13 +1,17 @@
 // Per-report processing time with ~1,000 live tracks: 1,000 synthetic targets (drone
 // and cruise speeds, random headings) over a 600 x 600 km area seen by four 3D radars
 // (4 s scans, 5 clutter plots per scan each). After a 60 s warm-up every Process call
-// of the next 120 s is timed: mean, p99, and reports/s.
+// of the next 120 s is timed: mean, p99, and reports/s. Then whole simulated presets.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
 #include <random>
 
+#include "sim/attack.h"
+#include "sim/data_files.h"
+#include "sim/simulate.h"
+#include "sim/weapon_profiles.h"
 #include "track/test_util.h"
 #include "track/tracker.h"
 #include "track/tracker_config.h"
@@ -119,6 +123,52 @@ void BM_Tracker1000Tracks(benchmark::State& state) {
   state.counters["confirmed"] = static_cast<double>(confirmed);
 }
 BENCHMARK(BM_Tracker1000Tracks)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// A whole simulated preset (seed 1), reports in arrival order, converted to
+// ingest::Report beforehand: tracker time only (no parsing).
+void BM_TrackerPreset(benchmark::State& state, const char* preset) {
+  auto path = sim::ResolveAttackPath(preset);
+  auto text = path.ok() ? sim::ReadTextFile(*path) : Result<std::string>(path.status());
+  auto attack = text.ok() ? sim::ParseAttack(*text, *path) : Result<sim::AttackDescription>(text.status());
+  auto profiles = sim::ReadWeaponProfiles("");
+  if (!attack.ok() || !profiles.ok()) {
+    state.SkipWithError("cannot read the preset or the weapon profiles");
+    return;
+  }
+  auto sc = sim::SimulateAttack(*attack, *profiles, 1, 2, nullptr);
+  if (!sc.ok()) {
+    state.SkipWithError("cannot simulate");
+    return;
+  }
+  std::vector<ingest::Report> reports;
+  reports.reserve(sc->reports.size());
+  for (const auto& r : sc->reports) reports.push_back(r.ToReport(sc->sensors));
+  ingest::SensorIndex sensors(sc->sensors.sensors);
+  std::size_t peak_live = 0, confirmed = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    NullSink sink;
+    TrackerConfig cfg;
+    Tracker tracker(sensors, cfg, sink);
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      tracker.Process(reports[i]);
+      if ((i & 1023) == 0) peak_live = std::max(peak_live, tracker.live_tracks());
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    confirmed = tracker.stats().tracks_confirmed;
+  }
+  state.counters["reports"] = static_cast<double>(reports.size());
+  state.counters["reports_per_s"] = reports.size() / seconds;
+  state.counters["peak_live_tracks"] = static_cast<double>(peak_live);
+  state.counters["confirmed_total"] = static_cast<double>(confirmed);
+}
+BENCHMARK_CAPTURE(BM_TrackerPreset, kyiv_combined_night, "kyiv-combined-night")
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TrackerPreset, national_night_800, "national-night-800")
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace tocsin::track
