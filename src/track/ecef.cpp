@@ -32,13 +32,20 @@ Mat3 EnuToEcef(double lat_deg, double lon_deg) {
 }
 
 Mat3 EnuToEcefAt(const Vec3& p) {
-  // Geodetic latitude from the geocentric one (Bowring's first-order formula is
-  // plenty for directions): tan(phi) = tan(psi) / (1 - e^2) near the surface.
+  // Geodetic latitude from the geocentric one (first-order formula, plenty for
+  // directions): tan(phi) = z / (rho (1 - e^2)). No trigonometric calls.
   constexpr double kE2 = 6.69437999014e-3;
-  const double rho = std::hypot(p.x(), p.y());
-  const double lat = std::atan2(p.z(), rho * (1.0 - kE2));
-  const double lon = std::atan2(p.y(), p.x());
-  return EnuToEcef(lat / kDeg, lon / kDeg);
+  const double rho = std::sqrt(p.x() * p.x() + p.y() * p.y());
+  if (rho < 1e-3) return EnuToEcef(p.z() >= 0 ? 90.0 : -90.0, 0.0);
+  const double cl = p.x() / rho, sl = p.y() / rho;
+  const double a = rho * (1.0 - kE2);
+  const double d = std::sqrt(a * a + p.z() * p.z());
+  const double cp = a / d, sp = p.z() / d;
+  Mat3 r;
+  r << -sl, -sp * cl, cp * cl,  //
+      cl, -sp * sl, cp * sl,    //
+      0.0, cp, sp;
+  return r;
 }
 
 double ApproxAltitude(const Vec3& p) {

@@ -20,6 +20,13 @@ TEST(Ecef, RoundTripsGeodetic) {
   EXPECT_NEAR(g.alt, 12345.0, 1e-6);
   EXPECT_NEAR(ApproxAltitude(p), 12345.0, 30.0);
   EXPECT_NEAR(ApproxAltitude(ToEcef(10.0, -70.0, 250000.0)), 250000.0, 60.0);
+  // The local frame at an ECEF point matches the one at its geodetic lat/lon.
+  for (auto [lat, lon, alt] : {std::tuple{49.9, 36.1, 0.0}, std::tuple{-33.0, 151.0, 20000.0},
+                               std::tuple{31.5, 34.5, 150000.0}}) {
+    const Mat3 a = EnuToEcefAt(ToEcef(lat, lon, alt));
+    const Mat3 b = EnuToEcef(lat, lon);
+    EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 1e-4) << lat;
+  }
 }
 
 // A plot computed with GeographicLib::LocalCartesian converts back to the same point.
