@@ -43,8 +43,12 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
   double ceiling = 1e9;
   if (u.category == ThreatCategory::kDrone) ceiling = c.drone_max_speed_mps;
   if (u.category == ThreatCategory::kCruiseMissile) ceiling = c.cruise_max_speed_mps;
+  // A track measured clearly faster than its category's ceiling is misclassified
+  // (e.g. a cruise missile still labelled drone): trust the measured speed.
+  ceiling = std::max(ceiling, speed_raw - 2.0 * vel_sigma);
   const double v = std::min(std::max(speed_raw, c.min_speed_mps), ceiling);
-  const double vmax = std::min(std::max(v * c.max_speed_factor, speed_raw + 2.0 * vel_sigma), std::max(v, ceiling));
+  const double vmax = std::min(std::max(v * c.max_speed_factor, speed_raw + 2.0 * vel_sigma),
+                               std::max(v * c.max_speed_factor, ceiling));
   const double vmin = std::max(c.min_speed_mps * 0.5, std::min(v * c.min_speed_factor, speed_raw - 2.0 * vel_sigma));
   const double heading = std::atan2(u.vel_east, u.vel_north) / kDeg;  // clockwise from north
   const bool cruise = u.category == ThreatCategory::kCruiseMissile;
