@@ -9,17 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/text_file.h"
+
 namespace tocsin::eval {
 namespace {
 
 using nlohmann::json;
-
-std::string Num(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
 
 bool IsBlank(const std::string& line) {
   for (char c : line) {
@@ -69,8 +64,8 @@ class Assembler {
                         " but it started on zone " + a.zone.str() + "; the start's zone is kept");
     }
     if (time < a.start) {
-      Problem(line, std::string(end_word_) + " for \"" + id + "\" at " + Num(time) +
-                        " is before its start at " + Num(a.start) + "; taken as lasting 0 s");
+      Problem(line, std::string(end_word_) + " for \"" + id + "\" at " + FormatNumber(time) +
+                        " is before its start at " + FormatNumber(a.start) + "; taken as lasting 0 s");
       time = a.start;
     }
     a.end = time;

@@ -25,4 +25,11 @@ int LineOfByte(const std::string& text, std::size_t byte) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + end, '\n'));
 }
 
+std::string FormatNumber(double v) {
+  std::ostringstream s;
+  s.precision(15);
+  s << v;
+  return s.str();
+}
+
 }  // namespace tocsin::eval

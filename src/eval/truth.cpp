@@ -13,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Num(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
-
 // Where a problem is: "SOURCE: threat I (id X)".
 std::string ThreatWhere(const std::string& source, std::size_t index, const std::string& id) {
   std::string w = source + ": threat " + std::to_string(index);
@@ -91,12 +84,12 @@ Result<TruthThreat> ParseThreat(const json& j, std::size_t index, const std::str
       v[k] = p[k].get<double>();
     }
     if (!IsValidLatLon(v[1], v[2])) {
-      return Status::Error(pwhere + ": lat " + Num(v[1]) + ", lon " + Num(v[2]) +
+      return Status::Error(pwhere + ": lat " + FormatNumber(v[1]) + ", lon " + FormatNumber(v[2]) +
                            " out of range (lat in [-90, 90], lon in [-180, 180])");
     }
     if (!t.points.empty() && v[0] < t.points.back().time) {
-      return Status::Error(pwhere + ": time " + Num(v[0]) + " is before the previous point's " +
-                           Num(t.points.back().time) + "; points must be time-ordered");
+      return Status::Error(pwhere + ": time " + FormatNumber(v[0]) + " is before the previous point's " +
+                           FormatNumber(t.points.back().time) + "; points must be time-ordered");
     }
     t.points.push_back({v[0], {v[1], v[2]}, v[3]});
   }
