@@ -15,13 +15,19 @@ PACKAGES=(
   libpugixml-dev         # CAP XML
   libmosquitto-dev       # MQTT
   libssl-dev             # TLS, HMAC
+  libprotobuf-dev protobuf-compiler  # SAPIENT (BSI Flex 335) messages
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils mosquitto mosquitto-clients curl
+  chromium               # web console browser tests (Node.js/npm: see below)
 )
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# The web console is built with npm. Machines that already have Node.js (with its
+# npm) keep it; Debian's nodejs + npm otherwise.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
