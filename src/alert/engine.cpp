@@ -106,6 +106,7 @@ struct AlertEngine::Impl {
   std::unordered_set<SensorId> stale;
   std::vector<ZoneIndex> active;  // zones with contributors or open levels
   std::vector<std::uint32_t> coasting;
+  std::vector<std::pair<std::uint32_t, double>> manual;  // manual sources: slot, until
 
   // Scratch, reused to avoid allocation per call.
   // Zones changed since the last Flush (each once), decided together by Flush.
@@ -429,6 +430,16 @@ struct AlertEngine::Impl {
     ApplyZones(slot, std::move(next), now);
   }
 
+  // The slot of `id`, created when new (live, no zones yet).
+  std::uint32_t SlotFor(const TrackId& id) {
+    if (auto it = slot_of.find(id); it != slot_of.end()) return it->second;
+    const auto slot = static_cast<std::uint32_t>(tracks.size());
+    tracks.push_back(TrackState{});
+    tracks[slot].id = id;
+    slot_of.emplace(id, slot);
+    return slot;
+  }
+
   // Takes the track off every zone (marked dirty; the caller flushes).
   void FinalRemove(std::uint32_t slot, EndReason reason, double now) {
     TrackState& t = tracks[slot];
@@ -458,15 +469,7 @@ const Policy& AlertEngine::policy() const { return impl_->policy; }
 void AlertEngine::UpsertDanger(const Danger& danger, UnixTime now) {
   Impl& m = *impl_;
   ++m.stats.upserts;
-  std::uint32_t slot;
-  if (auto it = m.slot_of.find(danger.track); it != m.slot_of.end()) {
-    slot = it->second;
-  } else {
-    slot = static_cast<std::uint32_t>(m.tracks.size());
-    m.tracks.push_back(TrackState{});
-    m.tracks[slot].id = danger.track;
-    m.slot_of.emplace(danger.track, slot);
-  }
+  const std::uint32_t slot = m.SlotFor(danger.track);
   TrackState& t = m.tracks[slot];
   t.danger = danger;
   if (t.lost) {
@@ -549,9 +552,45 @@ bool AlertEngine::CancelZone(const ZoneId& zone, UnixTime now) {
   return true;
 }
 
+void AlertEngine::UpsertManual(const TrackId& source, std::span<const zones::ZoneIndex> zone_list,
+                               ThreatCategory category, UnixTime until, UnixTime now) {
+  Impl& m = *impl_;
+  const std::uint32_t slot = m.SlotFor(source);
+  TrackState& t = m.tracks[slot];
+  t.danger = Danger{};
+  t.danger.track = source;
+  t.danger.category = category;
+  Contribution c;
+  c.track = slot;
+  c.category = category;
+  c.confident[kPre] = c.confident[kAlert] = true;
+  c.arrival[kPre] = c.arrival[kAlert] = now.seconds();
+  c.departure[kPre] = c.departure[kAlert] = until.seconds();
+  std::vector<std::pair<ZoneIndex, Contribution>> next;
+  for (ZoneIndex z : zone_list) next.emplace_back(z, c);
+  std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  next.erase(std::unique(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+             next.end());
+  m.ApplyZones(slot, std::move(next), now.seconds());
+  auto it = std::find_if(m.manual.begin(), m.manual.end(), [&](const auto& e) { return e.first == slot; });
+  if (it != m.manual.end()) it->second = until.seconds();
+  else m.manual.emplace_back(slot, until.seconds());
+  m.Flush(now.seconds());
+}
+
 void AlertEngine::Tick(UnixTime now) {
   Impl& m = *impl_;
   const double t = now.seconds();
+  // Manual sources past their end leave their zones (the hold then runs as usual).
+  for (std::size_t i = 0; i < m.manual.size();) {
+    if (m.manual[i].second < t || !m.tracks[m.manual[i].first].live) {
+      m.FinalRemove(m.manual[i].first, EndReason::kThreatPassed, t);
+      m.manual.erase(m.manual.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  m.Flush(t);
   if (!m.coasting.empty()) {
     std::vector<std::uint32_t> due;
     for (std::uint32_t slot : m.coasting)

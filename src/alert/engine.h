@@ -95,6 +95,15 @@ class AlertEngine {
   // tracks touching it now cannot reopen it; other tracks can. Returns false for an
   // unknown zone.
   bool CancelZone(const ZoneId& zone, UnixTime now);
+  // An operator's manual alert: `source` (an id no tracker uses, e.g. "op-R-000003")
+  // touches exactly `zone_list` (both levels, full confidence, arriving now) from
+  // `now` until `until`; then the category's hold runs and the zones end as usual
+  // (reason threat_passed) unless something else touches them. Upserting the same
+  // source again replaces its zones and end time. End it early with CancelZone on
+  // its zones (reason operator) and RemoveDanger(source, kOperator).
+  // REQUIRES: every index < catalog.zones().size().
+  void UpsertManual(const TrackId& source, std::span<const zones::ZoneIndex> zone_list,
+                    ThreatCategory category, UnixTime until, UnixTime now);
   // Decides every zone whose state can change with time (thresholds reached, holds
   // expired, coasting tracks ended). Call about once a second.
   void Tick(UnixTime now);

@@ -442,5 +442,40 @@ TEST_F(EngineTest, ShapesReachTheExpectedZones) {
   EXPECT_EQ(ZonesOf(OfKind(sink_, AlertEventKind::kStart)), (std::set<std::string>{"Z1", "Z2", "Z3", "Z5"}));
 }
 
+TEST_F(EngineTest, ManualAlertOpensExactlyItsZonesAndEndsAfterItsDurationAndHold) {
+  AlertEngine e = MakeEngine();
+  const std::vector<zones::ZoneIndex> zs = {*catalog_.Find(ZoneId("Z1")), *catalog_.Find(ZoneId("Z4"))};
+  e.UpsertManual(TrackId("op-R-000001"), zs, ThreatCategory::kBallisticMissile, UnixTime(T0 + 100), UnixTime(T0));
+  auto starts = OfKind(sink_, AlertEventKind::kStart);
+  EXPECT_EQ(ZonesOf(starts), (std::set<std::string>{"Z1", "Z4"}));
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[0].threats, std::vector<TrackId>{TrackId("op-R-000001")});
+  EXPECT_EQ(starts[0].category, ThreatCategory::kBallisticMissile);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreStart).size(), 2u);
+  // Until T0+100, then the hold (90 s): ends at T0+191 at the latest, not before T0+190.
+  TickRange(e, T0 + 1, T0 + 189);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kEnd).empty());
+  TickRange(e, T0 + 190, T0 + 192);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  EXPECT_EQ(ZonesOf(ends), (std::set<std::string>{"Z1", "Z4"}));
+  for (const auto& end : ends) EXPECT_EQ(end.reason, EndReason::kThreatPassed);
+  EXPECT_TRUE(e.Active().empty());
+}
+
+TEST_F(EngineTest, ManualAlertCancelledByOperatorDoesNotReopen) {
+  AlertEngine e = MakeEngine();
+  const std::vector<zones::ZoneIndex> zs = {*catalog_.Find(ZoneId("Z2"))};
+  e.UpsertManual(TrackId("op-R-000002"), zs, ThreatCategory::kUnknown, UnixTime(T0 + 600), UnixTime(T0));
+  ASSERT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  EXPECT_TRUE(e.CancelZone(ZoneId("Z2"), UnixTime(T0 + 10)));
+  e.RemoveDanger(TrackId("op-R-000002"), EndReason::kOperator, UnixTime(T0 + 10));
+  TickRange(e, T0 + 11, T0 + 30);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].reason, EndReason::kOperator);
+  EXPECT_TRUE(e.Active().empty());
+}
+
 }  // namespace
 }  // namespace tocsin::alert
