@@ -9,4 +9,11 @@ UnixTime SystemClock::Now() const {
   return UnixTime(duration<double>(system_clock::now().time_since_epoch()).count());
 }
 
+ScaledClock::ScaledClock(UnixTime start, double rate)
+    : start_(start.seconds()), rate_(rate), wall0_(SystemClock().Now().seconds()) {}
+
+UnixTime ScaledClock::Now() const {
+  return UnixTime(start_ + rate_ * (SystemClock().Now().seconds() - wall0_));
+}
+
 }  // namespace tocsin

@@ -21,6 +21,19 @@ class SystemClock final : public Clock {
   UnixTime Now() const override;
 };
 
+// Wall-clock time shifted and sped up: Now() = start + rate * (wall - wall_at_construction).
+// For demos and exercises that replay a recorded scenario at N x real time on a live
+// server. REQUIRES: rate > 0. Thread-safe (immutable).
+class ScaledClock final : public Clock {
+ public:
+  ScaledClock(UnixTime start, double rate);
+  UnixTime Now() const override;
+  double rate() const { return rate_; }
+
+ private:
+  double start_, rate_, wall0_;
+};
+
 // Time set by its owner (replay, tests). Thread-safe.
 class ManualClock final : public Clock {
  public:
