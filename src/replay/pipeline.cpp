@@ -5,8 +5,9 @@
 namespace tocsin::replay {
 
 Pipeline::Pipeline(const zones::Catalog& catalog, alert::Policy policy, alert::AlertSink& sink,
-                   predict::PredictorConfig predictor, double tick_interval_s)
-    : predictor_(predictor), engine_(catalog, std::move(policy), sink), tick_interval_(tick_interval_s) {}
+                   predict::PredictorConfig predictor, double tick_interval_s,
+                   alert::AlertIdAllocator::State ids)
+    : predictor_(predictor), engine_(catalog, std::move(policy), sink, ids), tick_interval_(tick_interval_s) {}
 
 void Pipeline::OnTrackUpdate(const track::TrackUpdate& update) {
   ++stats_.updates;

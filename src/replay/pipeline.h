@@ -26,7 +26,8 @@ struct PipelineStats {
 class Pipeline final : public track::TrackSink {
  public:
   Pipeline(const zones::Catalog& catalog, alert::Policy policy, alert::AlertSink& sink,
-           predict::PredictorConfig predictor = {}, double tick_interval_s = 1.0);
+           predict::PredictorConfig predictor = {}, double tick_interval_s = 1.0,
+           alert::AlertIdAllocator::State ids = {});
 
   void OnTrackUpdate(const track::TrackUpdate& update) override;
   void OnTrackEnd(const track::TrackEnd& end) override;
@@ -39,6 +40,8 @@ class Pipeline final : public track::TrackSink {
   UnixTime now() const { return now_; }
   const PipelineStats& stats() const { return stats_; }
   const alert::AlertEngine& engine() const { return engine_; }
+  // For the live server's operator actions and restore (same thread as the rest).
+  alert::AlertEngine& engine() { return engine_; }
   const predict::Predictor& predictor() const { return predictor_; }
 
  private:
