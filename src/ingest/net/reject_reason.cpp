@@ -16,6 +16,7 @@ std::string_view ToString(RejectReason r) {
     case RejectReason::kTooManyConnections: return "too_many_connections";
     case RejectReason::kUnknownNode: return "unknown_node";
     case RejectReason::kUnsupported: return "unsupported";
+    case RejectReason::kUnauthenticated: return "unauthenticated";
   }
   return "malformed";
 }
@@ -25,7 +26,8 @@ const std::array<RejectReason, kRejectReasonCount>& AllRejectReasons() {
       RejectReason::kUnknownSensor, RejectReason::kMissingMac,   RejectReason::kBadMac,
       RejectReason::kReplay,        RejectReason::kStale,        RejectReason::kMalformed,
       RejectReason::kTooLong,       RejectReason::kSensorMismatch, RejectReason::kTlsHandshake,
-      RejectReason::kTooManyConnections, RejectReason::kUnknownNode, RejectReason::kUnsupported};
+      RejectReason::kTooManyConnections, RejectReason::kUnknownNode, RejectReason::kUnsupported,
+      RejectReason::kUnauthenticated};
   return kAll;
 }
 

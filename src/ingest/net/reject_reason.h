@@ -22,9 +22,10 @@ enum class RejectReason {
   kTooManyConnections,  // "too_many_connections": refused at accept, the listener is full
   kUnknownNode,      // "unknown_node": a SAPIENT node id not mapped to a sensor in the config
   kUnsupported,      // "unsupported": a valid message this ingest cannot use (e.g. magnetic bearings)
+  kUnauthenticated,  // "unauthenticated": a binary message (SAPIENT) on a connection without a client certificate
 };
 
-inline constexpr std::size_t kRejectReasonCount = 12;
+inline constexpr std::size_t kRejectReasonCount = 13;
 
 // The stable metric name, e.g. "bad_mac".
 std::string_view ToString(RejectReason r);
