@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
 #include "ingest/net/key_file.h"
 
 namespace tocsin::ingest::net {
@@ -223,6 +227,49 @@ TEST(ReplayCacheTest, ForgetsExpiredEntriesAndStaysBounded) {
   EXPECT_TRUE(cache.Insert(c, 40, 11));
   EXPECT_TRUE(cache.Insert(d, 50, 11));
   EXPECT_LE(cache.size(), 3u);
+}
+
+}  // namespace
+}  // namespace tocsin::ingest::net
+
+namespace tocsin::ingest::net {
+namespace {
+
+// Runs the shell loop of docs/ingest-auth.md ("Signing lines with standard tools")
+// and checks that its output is accepted.
+TEST(LineIngestDocTest, DocumentedShellRecipeIsAccepted) {
+  if (std::system("openssl version > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "the openssl binary is missing (apt-get install openssl)";
+  const std::string dir = ::testing::TempDir();
+  const std::string in = dir + "/doc-reports.jsonl", out = dir + "/doc-signed.jsonl";
+  {
+    std::FILE* f = std::fopen(in.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs((RadarJson() + "\n" + RadarJson(kNow + 1) + "\n").c_str(), f);
+    std::fclose(f);
+  }
+  const std::string script =
+      "KEY=" + kKeyHex + "\n"
+      "while IFS= read -r line; do\n"
+      "  mac=$(printf '%s' \"$line\" | openssl dgst -sha256 -mac HMAC -macopt \"hexkey:$KEY\" | sed 's/^.*= //')\n"
+      "  printf '%s\\thmac=%s\\n' \"$line\" \"$mac\"\n"
+      "done < '" + in + "' > '" + out + "'\n";
+  ASSERT_EQ(std::system(("sh -c \"$(cat <<'TOCSIN_EOF'\n" + script + "TOCSIN_EOF\n)\"").c_str()), 0);
+  std::ifstream signed_lines(out);
+  ManualClock clock{UnixTime(kNow)};
+  auto counters = std::make_shared<IngestCounters>();
+  LineIngestConfig c;
+  c.keys = Keys();
+  LineIngest ingest(c, clock, counters);
+  PeerInfo peer{Transport::kTcp, "127.0.0.1:1", 2, ""};
+  std::string line;
+  int n = 0;
+  while (std::getline(signed_lines, line)) {
+    LineOutcome o = ingest.Process(line, peer);
+    EXPECT_TRUE(o.ok()) << o.message << "\n" << line;
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
 }
 
 }  // namespace

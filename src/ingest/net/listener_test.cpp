@@ -466,6 +466,31 @@ TEST_F(TlsFixture, PlainTcpClientOnTheTlsPortIsRefused) {
   EXPECT_EQ(sink.handled(), 0u);
 }
 
+// The CA flow of docs/ingest-auth.md: a sensor CA signs the sensor's certificate.
+TEST_F(TlsFixture, CaSignedClientCertificateIsAccepted) {
+  const std::string d = "cd '" + dir.string() + "' && ";
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
+  ASSERT_EQ(std::system((d + "openssl req -x509" + ec + "-days 2 -subj '/CN=Tocsin sensor CA' -keyout sensor-ca.key -out sensor-ca.crt > /dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system((d + "openssl req" + ec + "-subj '/CN=AC-0412' -keyout ac.key -out ac.csr > /dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system((d + "openssl x509 -req -in ac.csr -CA sensor-ca.crt -CAkey sensor-ca.key -CAcreateserial -days 2 -out ac.crt > /dev/null 2>&1").c_str()), 0);
+  IoThreads io;
+  IngestSink sink;
+  StreamListenerConfig c = ServerConfig();
+  c.tls->ca_file = (dir / "sensor-ca.crt").string();
+  StreamListener listener(io.io, c, sink.Callback(), sink.counters);
+  ASSERT_TRUE(listener.Start().ok());
+  asio::io_context cio;
+  asio::ssl::context ctx = ClientContext("ac");
+  asio::ssl::stream<tcp::socket> s(cio, ctx);
+  s.lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener.port()));
+  s.handshake(asio::ssl::stream_base::client);
+  asio::write(s, asio::buffer(RadarJson(sink.clock.Now().seconds(), "AC-0412") + "\n"));
+  ASSERT_TRUE(Eventually([&] { return sink.handled() == 1; }));
+  std::lock_guard lock(sink.mu);
+  EXPECT_TRUE(sink.outcomes[0].ok()) << sink.outcomes[0].message;
+  EXPECT_EQ(sink.counters->Snapshot().by_sensor.at("AC-0412").accepted, 1u);
+}
+
 TEST_F(TlsFixture, UnreadableCertificateFilesFailStartWithTheirPaths) {
   IoThreads io;
   IngestSink sink;
