@@ -1,0 +1,550 @@
+#include "server/live_core.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "replay/pipeline.h"
+#include "track/tracker.h"
+
+namespace tocsin::server {
+
+std::string_view ToString(Mode m) { return m == Mode::kLive ? "live" : "exercise"; }
+
+namespace {
+
+constexpr std::string_view kManualPrefix = "op-";
+
+bool IsManualSource(const TrackId& t) { return t.str().rfind(kManualPrefix, 0) == 0; }
+
+std::string RequestId(std::uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "R-%06llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+// Collects the engine's decisions during one batch.
+class CollectingSink final : public alert::AlertSink {
+ public:
+  void Emit(const alert::AlertEvent& e) override { events.push_back(e); }
+  std::vector<alert::AlertEvent> events;
+};
+
+// The tracker's sink: keeps the track table for snapshots and forwards to the
+// alert pipeline unless warming up after a restart.
+class LiveTrackSink final : public track::TrackSink {
+ public:
+  LiveTrackSink(replay::Pipeline& pipeline, std::size_t trail_points)
+      : pipeline_(pipeline), trail_points_(trail_points) {}
+  void OnTrackUpdate(const track::TrackUpdate& u) override {
+    auto& v = tracks[u.id];
+    v.update = u;
+    if (v.trail.empty() || v.trail.back().lat != u.position.lat || v.trail.back().lon != u.position.lon) {
+      v.trail.push_back(u.position);
+      if (v.trail.size() > trail_points_) v.trail.erase(v.trail.begin());
+    }
+    if (!warming) pipeline_.OnTrackUpdate(u);
+  }
+  void OnTrackEnd(const track::TrackEnd& e) override {
+    tracks.erase(e.id);
+    if (!warming) pipeline_.OnTrackEnd(e);
+  }
+  bool warming = false;
+  std::map<TrackId, TrackView> tracks;
+
+ private:
+  replay::Pipeline& pipeline_;
+  std::size_t trail_points_;
+};
+
+struct PendingRequest {
+  PendingRequestView view;
+  ManualAlertRequest request;
+  std::vector<zones::ZoneIndex> zones;
+};
+
+}  // namespace
+
+struct LiveCore::Impl {
+  Impl(LiveCore& o, alert::Policy policy, DecisionLog& l, DecisionPublisher& p)
+      : owner(o), log(l), publisher(p), policy(std::move(policy)) {}
+
+  LiveCore& owner;
+  DecisionLog& log;
+  DecisionPublisher& publisher;
+  alert::Policy policy;
+  double started_wall = 0;
+
+  // Shared with other threads.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<InboundReport> queue;
+  std::deque<std::function<void()>> commands;
+  std::set<std::string> overloaded;  // sensors whose reports were refused
+  bool stopping = false;
+  std::thread thread;
+  mutable std::mutex snap_mu;
+  std::shared_ptr<const Snapshot> snap;
+
+  // Pipeline thread only.
+  CollectingSink collected;
+  std::unique_ptr<replay::Pipeline> pipeline;
+  std::unique_ptr<LiveTrackSink> track_sink;
+  std::unique_ptr<track::Tracker> tracker;
+  track::TrackerConfig tracker_config;
+  predict::Predictor predictor_for_views;
+  std::vector<AuditRecord> audit;
+  std::vector<PublishedEvent> published;
+  std::uint64_t seq = 0;
+  std::uint64_t next_request = 1;
+  std::unordered_map<std::string, double> expected_at;  // open alert id -> expected arrival
+  std::unordered_map<std::string, std::string> manual_note;  // manual source -> note
+  std::map<std::string, PendingRequest> pending;
+  std::unordered_map<std::string, double> last_seen;     // sensor -> clock time
+  std::unordered_map<std::string, double> stale_until;   // overloaded sensors
+  std::set<std::string> stale;                           // currently marked stale
+  double last_snapshot = -1e300;
+
+  double Now() const { return owner.clock_.Now().seconds(); }
+
+  // ---- decisions ----------------------------------------------------------
+  // Turns the engine's collected events into published events.
+  void TakeDecisions() {
+    for (auto& e : collected.events) {
+      PublishedEvent p;
+      p.event = std::move(e);
+      p.seq = ++seq;
+      if (alert::IsStart(p.event.kind)) {
+        for (const auto& t : p.event.threats)
+          if (IsManualSource(t)) {
+            p.manual = true;
+            if (auto it = manual_note.find(t.str()); it != manual_note.end()) p.note = it->second;
+          }
+        if (p.event.expected_s) {
+          p.expected_at = p.event.time.seconds() + *p.event.expected_s;
+          expected_at[p.event.alert.str()] = *p.expected_at;
+        }
+      } else {
+        expected_at.erase(p.event.alert.str());
+      }
+      published.push_back(std::move(p));
+    }
+    collected.events.clear();
+  }
+
+  void CommitAndPublish(std::span<const InboundReport> reports) {
+    TakeDecisions();
+    if (!reports.empty() || !published.empty() || !audit.empty()) {
+      if (Status s = log.Commit(reports, published, audit); !s.ok()) {
+        ++owner.stats_.store_failures;
+        std::fprintf(stderr, "tocsin serve: event log write failed (%s); decisions are still published — "
+                     "check the disk and the store path\n", s.message().c_str());
+      }
+    }
+    if (!published.empty()) {
+      owner.stats_.decisions += published.size();
+      publisher.Publish(published, owner.options_.mode);
+    }
+    const auto done = std::chrono::steady_clock::now();
+    for (const auto& r : reports) {
+      const double lat = std::chrono::duration<double>(done - r.arrived).count();
+      std::size_t b = 0;
+      while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
+      ++owner.stats_.latency_counts[b];
+      owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat);
+    }
+    const bool changed = !published.empty() || !audit.empty();
+    published.clear();
+    audit.clear();
+    const double now = Now();
+    if (changed || now - last_snapshot >= owner.options_.snapshot_interval_s) MakeSnapshot(now);
+  }
+
+  void MakeSnapshot(double now) {
+    last_snapshot = now;
+    auto s = std::make_shared<Snapshot>();
+    s->time = UnixTime(now);
+    s->mode = owner.options_.mode;
+    s->uptime_s = SystemClock().Now().seconds() - started_wall;
+    s->last_seq = seq;
+    for (const auto& [id, v] : track_sink->tracks) {
+      if (v.update.status != track::TrackStatus::kConfirmed) continue;
+      TrackView t = v;
+      t.danger = predictor_for_views.Compute(v.update);
+      s->tracks.push_back(std::move(t));
+    }
+    std::size_t alerts = 0, pre = 0;
+    for (const auto& a : pipeline->engine().Active()) {
+      AlertView v;
+      v.alert = a;
+      if (auto it = expected_at.find(a.id.str()); it != expected_at.end()) v.expected_at = it->second;
+      for (const auto& t : a.threats)
+        if (IsManualSource(t)) {
+          v.manual = true;
+          if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
+        }
+      (a.prealert ? pre : alerts)++;
+      s->alerts.push_back(std::move(v));
+    }
+    for (const auto& d : owner.sensors_.sensors()) {
+      SensorView v;
+      v.sensor = &d;
+      v.stale = stale.count(d.id.str()) > 0;
+      if (auto it = last_seen.find(d.id.str()); it != last_seen.end()) v.last_report = it->second;
+      s->sensors.push_back(v);
+    }
+    for (const auto& [id, p] : pending) s->pending.push_back(p.view);
+    owner.stats_.live_tracks = s->tracks.size();
+    owner.stats_.active_alerts = alerts;
+    owner.stats_.active_prealerts = pre;
+    std::shared_ptr<const Snapshot> out = std::move(s);
+    {
+      std::lock_guard lock(snap_mu);
+      snap = out;
+    }
+    publisher.OnSnapshot(out);
+  }
+
+  // ---- sensors --------------------------------------------------------------
+  // Radars that report every scan (clutter expected) are stale after silence;
+  // overloaded sensors are stale until their window passes.
+  void CheckSensors(double now) {
+    std::set<std::string> want;
+    for (const auto& d : owner.sensors_.sensors()) {
+      const std::string& id = d.id.str();
+      auto seen = last_seen.find(id);
+      if (d.type == ingest::SensorType::kRadar && d.period_s > 0 && d.false_per_scan > 0 && seen != last_seen.end()) {
+        const double limit = std::max(owner.options_.sensor_stale_after_s, 5 * d.period_s);
+        if (now - seen->second > limit) want.insert(id);
+      }
+      if (auto it = stale_until.find(id); it != stale_until.end()) {
+        if (it->second > now) want.insert(id);
+        else stale_until.erase(it);
+      }
+    }
+    for (const auto& id : want)
+      if (!stale.count(id)) pipeline->engine().SetSensorStale(SensorId(id), true, UnixTime(now));
+    for (const auto& id : stale)
+      if (!want.count(id)) pipeline->engine().SetSensorStale(SensorId(id), false, UnixTime(now));
+    stale = std::move(want);
+  }
+
+  // ---- the loop ------------------------------------------------------------
+  void AdvanceTo(double now) {
+    pipeline->AdvanceTo(UnixTime(now), [this](UnixTime t) {
+      tracker->Advance(t);
+      CheckSensors(t.seconds());
+    });
+  }
+
+  void Run() {
+    std::vector<InboundReport> batch;
+    std::deque<std::function<void()>> cmds;
+    std::set<std::string> newly_overloaded;
+    for (;;) {
+      batch.clear();
+      cmds.clear();
+      newly_overloaded.clear();
+      bool stop;
+      {
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, std::chrono::milliseconds(50),
+                    [&] { return stopping || !queue.empty() || !commands.empty(); });
+        const std::size_t n = std::min(queue.size(), owner.options_.max_batch);
+        for (std::size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+        cmds.swap(commands);
+        newly_overloaded.swap(overloaded);
+        stop = stopping && queue.empty();
+      }
+      const double now = Now();
+      for (const auto& s : newly_overloaded) stale_until[s] = now + owner.options_.sensor_stale_after_s;
+      if (!newly_overloaded.empty()) CheckSensors(now);
+      AdvanceTo(now);
+      // Operator actions first: each commits and publishes its own decisions.
+      for (auto& c : cmds) c();
+      for (const auto& r : batch) {
+        last_seen[r.report.sensor.str()] = std::max(last_seen[r.report.sensor.str()], r.received.seconds());
+        tracker->Process(r.report);
+      }
+      owner.stats_.processed += batch.size();
+      ++owner.stats_.batches;
+      CommitAndPublish(batch);
+      if (stop) return;
+    }
+  }
+
+  // Runs `f` on the pipeline thread and waits for its result.
+  OperatorOutcome RunCommand(std::function<OperatorOutcome()> f) {
+    auto task = std::make_shared<std::packaged_task<OperatorOutcome()>>(std::move(f));
+    auto fut = task->get_future();
+    {
+      std::lock_guard lock(mu);
+      if (stopping || !thread.joinable()) return {503, "the server is stopping; retry when it is back", {}, {}, {}};
+      commands.push_back([task] { (*task)(); });
+    }
+    cv.notify_one();
+    if (fut.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+      return {503, "the pipeline did not answer within 10 s (overloaded); retry", {}, {}, {}};
+    return fut.get();
+  }
+
+  // ---- operator actions (pipeline thread) -------------------------------------
+  void Audit(const OperatorIdentity& who, std::string action, nlohmann::json detail, const OperatorOutcome& out) {
+    ++owner.stats_.operator_actions;
+    audit.push_back({Now(), who.name, who.role, std::move(action), detail.dump(),
+                     out.http_status < 300 ? out.status : "refused: " + out.status});
+  }
+
+  std::vector<std::string> RegionsOf(const std::vector<zones::ZoneIndex>& zs) const {
+    std::set<std::string> r;
+    for (auto z : zs) {
+      const auto& zone = owner.catalog_.zone(z);
+      r.insert(zone.parent.empty() ? zone.id.str() : zone.parent.str());
+    }
+    return {r.begin(), r.end()};
+  }
+
+  OperatorOutcome Issue(const std::string& request_id, const ManualAlertRequest& req,
+                        const std::vector<zones::ZoneIndex>& zs) {
+    const double now = Now();
+    AdvanceTo(now);
+    const double duration = req.duration_s > 0 ? req.duration_s : owner.options_.manual_default_duration_s;
+    const TrackId source(std::string(kManualPrefix) + request_id);
+    manual_note[source.str()] = req.note;
+    const std::size_t before = collected.events.size();
+    pipeline->engine().UpsertManual(source, zs, req.category, UnixTime(now + duration), UnixTime(now));
+    OperatorOutcome out{200, "issued", {}, request_id, {}};
+    for (std::size_t i = before; i < collected.events.size(); ++i)
+      if (collected.events[i].kind == alert::AlertEventKind::kStart) out.alerts.push_back(collected.events[i].alert.str());
+    // Zones already under alert stay under their open alert (widening writes nothing).
+    for (const auto& a : pipeline->engine().Active())
+      if (!a.prealert && std::find(zs.begin(), zs.end(), a.zone) != zs.end() &&
+          std::find(out.alerts.begin(), out.alerts.end(), a.id.str()) == out.alerts.end())
+        out.alerts.push_back(a.id.str());
+    return out;
+  }
+
+  Result<std::vector<zones::ZoneIndex>> ResolveZones(const ManualAlertRequest& req) const {
+    std::vector<zones::ZoneIndex> zs;
+    for (const auto& id : req.zones) {
+      auto z = owner.catalog_.Find(ZoneId(id));
+      if (!z) return Status::Error("unknown zone '" + id + "': use ids from GET /api/zones");
+      zs.push_back(*z);
+    }
+    if (!req.polygon.empty()) {
+      if (req.polygon.size() < 3) return Status::Error("a polygon needs at least 3 [lon, lat] points");
+      zones::Polygon poly;
+      poly.outer = req.polygon;
+      if (!(poly.outer.front() == poly.outer.back())) poly.outer.push_back(poly.outer.front());
+      for (auto z : owner.catalog_.ZonesTouching(poly)) zs.push_back(z);
+    }
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    if (zs.empty()) return Status::Error("no zone selected: give \"zones\" ids or a \"polygon\" that covers zones");
+    return zs;
+  }
+};
+
+LiveCore::LiveCore(const zones::Catalog& catalog, const ingest::SensorIndex& sensors, alert::Policy policy,
+                   const Clock& clock, DecisionLog& log, DecisionPublisher& publisher, LiveOptions options)
+    : catalog_(catalog), sensors_(sensors), clock_(clock), options_(options),
+      impl_(std::make_unique<Impl>(*this, std::move(policy), log, publisher)) {}
+
+LiveCore::~LiveCore() { Stop(); }
+
+Status LiveCore::Start() {
+  Impl& m = *impl_;
+  m.started_wall = SystemClock().Now().seconds();
+  const double now = clock_.Now().seconds();
+  auto restored = m.log.Restore(now - options_.restore_window_s);
+  if (!restored.ok()) return restored.status();
+  m.seq = restored->last_seq;
+  m.next_request = restored->next_request;
+  m.pipeline = std::make_unique<replay::Pipeline>(catalog_, m.policy, m.collected, predict::PredictorConfig{},
+                                                  options_.tick_interval_s, restored->ids);
+  m.track_sink = std::make_unique<LiveTrackSink>(*m.pipeline, options_.trail_points);
+  m.tracker = std::make_unique<track::Tracker>(sensors_, m.tracker_config, *m.track_sink);
+  // Rebuild tracks from recent reports without deciding anything, then adopt the
+  // alerts left open (ended later by their hold unless tracks touch them again).
+  m.track_sink->warming = true;
+  for (const auto& r : restored->recent_reports) {
+    m.tracker->Advance(r.report.time);
+    m.tracker->Process(r.report);
+    m.last_seen[r.report.sensor.str()] = r.received.seconds();
+  }
+  m.tracker->Advance(UnixTime(now));
+  m.track_sink->warming = false;
+  for (auto& [id, v] : m.track_sink->tracks) m.pipeline->OnTrackUpdate(v.update);
+  m.pipeline->engine().RestoreOpenAlerts(restored->open, UnixTime(now));
+  for (const auto& e : restored->open)
+    if (e.expected_s) m.expected_at[e.alert.str()] = e.time.seconds() + *e.expected_s;
+  m.pipeline->AdvanceTo(UnixTime(now));
+  // Decisions made while adopting (tracks re-touching zones) are new decisions.
+  m.CommitAndPublish({});
+  m.MakeSnapshot(now);
+  m.thread = std::thread([this] { impl_->Run(); });
+  return Status::Ok();
+}
+
+void LiveCore::Stop() {
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.mu);
+    if (!m.thread.joinable()) return;
+    m.stopping = true;
+  }
+  m.cv.notify_one();
+  m.thread.join();
+}
+
+bool LiveCore::Submit(InboundReport report) {
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.mu);
+    if (m.queue.size() >= options_.queue_capacity || m.stopping) {
+      ++stats_.refused_overload;
+      m.overloaded.insert(report.report.sensor.str());
+      return false;
+    }
+    m.queue.push_back(std::move(report));
+  }
+  ++stats_.submitted;
+  m.cv.notify_one();
+  return true;
+}
+
+std::shared_ptr<const Snapshot> LiveCore::snapshot() const {
+  std::lock_guard lock(impl_->snap_mu);
+  return impl_->snap;
+}
+
+OperatorOutcome LiveCore::IssueManual(const OperatorIdentity& who, const ManualAlertRequest& request) {
+  return impl_->RunCommand([this, who, request]() {
+    Impl& m = *impl_;
+    nlohmann::json detail = {{"zones", request.zones}, {"category", std::string(ToString(request.category))},
+                             {"note", request.note}, {"duration_s", request.duration_s}};
+    if (!request.polygon.empty()) {
+      auto& poly = detail["polygon"] = nlohmann::json::array();
+      for (const auto& p : request.polygon) poly.push_back({p.lon, p.lat});
+    }
+    OperatorOutcome out;
+    auto zs = m.ResolveZones(request);
+    if (!zs.ok()) {
+      out = {400, zs.status().message(), {}, {}, {}};
+    } else if (request.duration_s < 0 || request.duration_s > options_.manual_max_duration_s) {
+      out = {400, "duration_s must be between 0 (default " + std::to_string(int(options_.manual_default_duration_s)) +
+                      " s) and " + std::to_string(int(options_.manual_max_duration_s)), {}, {}, {}};
+    } else {
+      const std::string id = RequestId(m.next_request++);
+      auto regions = m.RegionsOf(*zs);
+      if (regions.size() > 1) {
+        PendingRequest p;
+        p.view = {id, who.name, m.Now(), {}, regions, std::string(ToString(request.category)), request.note};
+        for (auto z : *zs) p.view.zones.push_back(catalog_.zone(z).id.str());
+        p.request = request;
+        p.zones = *zs;
+        m.pending[id] = std::move(p);
+        out = {202, "pending", {}, id, regions};
+      } else {
+        out = m.Issue(id, request, *zs);
+      }
+      detail["request"] = id;
+      detail["zones_resolved"] = zs->size();
+    }
+    m.Audit(who, "manual_alert", detail, out);
+    m.CommitAndPublish({});
+    return out;
+  });
+}
+
+OperatorOutcome LiveCore::Confirm(const OperatorIdentity& who, const std::string& request_id) {
+  return impl_->RunCommand([this, who, request_id]() {
+    Impl& m = *impl_;
+    OperatorOutcome out;
+    auto it = m.pending.find(request_id);
+    if (it == m.pending.end()) {
+      out = {404, "no pending request '" + request_id + "' (already confirmed or never made); see GET /api/operator/pending",
+             {}, {}, {}};
+    } else if (it->second.view.requested_by == who.name) {
+      out = {403, "a manual alert over more than one region needs a second operator: '" + who.name +
+                      "' made the request and cannot confirm it", {}, request_id, it->second.view.regions};
+    } else {
+      PendingRequest p = std::move(it->second);
+      m.pending.erase(it);
+      out = m.Issue(request_id, p.request, p.zones);
+    }
+    m.Audit(who, "confirm", {{"request", request_id}}, out);
+    m.CommitAndPublish({});
+    return out;
+  });
+}
+
+OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelRequest& request) {
+  return impl_->RunCommand([this, who, request]() {
+    Impl& m = *impl_;
+    const double now = m.Now();
+    m.AdvanceTo(now);
+    auto& engine = m.pipeline->engine();
+    std::vector<zones::ZoneIndex> zs;
+    std::vector<std::string> ids;
+    OperatorOutcome out{200, "cancelled", {}, {}, {}};
+    const auto active = engine.Active();
+    if (request.all) {
+      for (const auto& a : active) zs.push_back(a.zone);
+    } else if (!request.alert.empty()) {
+      for (const auto& a : active)
+        if (a.id.str() == request.alert) zs.push_back(a.zone);
+      if (zs.empty()) {
+        if (auto p = m.pending.find(request.alert); p != m.pending.end()) {
+          m.pending.erase(p);
+          out.request = request.alert;
+        } else {
+          out = {404, "no open alert '" + request.alert + "'; see GET /api/alerts/active", {}, {}, {}};
+        }
+      }
+    } else if (!request.zone.empty()) {
+      auto z = catalog_.Find(ZoneId(request.zone));
+      if (!z) out = {404, "unknown zone '" + request.zone + "'", {}, {}, {}};
+      else zs.push_back(*z);
+    } else {
+      out = {400, "say what to cancel: {\"alert\": id} or {\"zone\": id} or {\"all\": true}", {}, {}, {}};
+    }
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    const std::size_t before = m.collected.events.size();
+    std::set<std::string> sources;
+    for (const auto& a : active)
+      if (std::binary_search(zs.begin(), zs.end(), a.zone))
+        for (const auto& t : a.threats)
+          if (IsManualSource(t)) sources.insert(t.str());
+    for (auto z : zs) engine.CancelZone(catalog_.zone(z).id, UnixTime(now));
+    // A manual alert cancelled everywhere it was open is withdrawn for good.
+    const auto after = engine.Active();
+    for (const auto& s : sources) {
+      bool still = false;
+      for (const auto& a : after)
+        if (std::find(a.threats.begin(), a.threats.end(), TrackId(s)) != a.threats.end()) still = true;
+      if (!still) engine.RemoveDanger(TrackId(s), alert::EndReason::kOperator, UnixTime(now));
+    }
+    for (std::size_t i = before; i < m.collected.events.size(); ++i)
+      if (m.collected.events[i].kind == alert::AlertEventKind::kEnd ||
+          m.collected.events[i].kind == alert::AlertEventKind::kPreEnd)
+        out.alerts.push_back(m.collected.events[i].alert.str());
+    m.Audit(who, "cancel", {{"alert", request.alert}, {"zone", request.zone}, {"all", request.all}}, out);
+    m.CommitAndPublish({});
+    return out;
+  });
+}
+
+}  // namespace tocsin::server

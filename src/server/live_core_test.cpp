@@ -1,0 +1,177 @@
+#include "server/live_core.h"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "alert/test_catalog.h"
+#include "server/memory_log.h"
+
+namespace tocsin::server {
+namespace {
+
+using alert::testing::LoadOrDie;
+using alert::testing::RowZones;
+
+constexpr double T0 = 1757203200.0;
+
+class RecordingPublisher final : public DecisionPublisher {
+ public:
+  explicit RecordingPublisher(const MemoryDecisionLog* log) : log_(log) {}
+  void Publish(std::span<const PublishedEvent> events, Mode) override {
+    for (const auto& e : events) {
+      // Every published decision is already in the log.
+      bool stored = false;
+      for (const auto& s : log_->events()) stored |= s.seq == e.seq;
+      stored_before_publish &= stored;
+      published.push_back(e);
+    }
+  }
+  std::vector<PublishedEvent> published;
+  bool stored_before_publish = true;
+
+ private:
+  const MemoryDecisionLog* log_;
+};
+
+class LiveCoreTest : public ::testing::Test {
+ protected:
+  LiveCoreTest() : catalog_(LoadOrDie(RowZones(6, 3))), clock_(UnixTime(T0)), publisher_(&log_) {}
+  std::unique_ptr<LiveCore> MakeCore() {
+    auto core = std::make_unique<LiveCore>(catalog_, sensors_, alert::Policy::Defaults(), clock_, log_, publisher_);
+    EXPECT_TRUE(core->Start().ok());
+    return core;
+  }
+  zones::Catalog catalog_;
+  ingest::SensorIndex sensors_;
+  ManualClock clock_;
+  MemoryDecisionLog log_;
+  RecordingPublisher publisher_;
+  OperatorIdentity alice_{"alice", "operator"}, bob_{"bob", "supervisor"};
+};
+
+TEST_F(LiveCoreTest, ManualAlertInOneRegionIsIssuedStoredThenPublished) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.zones = {"Z0", "Z1"};
+  r.category = ThreatCategory::kBallisticMissile;
+  r.note = "launch reported";
+  auto out = core->IssueManual(alice_, r);
+  EXPECT_EQ(out.http_status, 200) << out.status;
+  EXPECT_EQ(out.status, "issued");
+  EXPECT_EQ(out.alerts.size(), 2u);
+  core->Stop();
+  int starts = 0;
+  for (const auto& e : publisher_.published)
+    if (e.event.kind == alert::AlertEventKind::kStart) {
+      ++starts;
+      EXPECT_TRUE(e.manual);
+      EXPECT_EQ(e.note, "launch reported");
+    }
+  EXPECT_EQ(starts, 2);
+  EXPECT_TRUE(publisher_.stored_before_publish);
+  ASSERT_EQ(log_.audit().size(), 1u);
+  EXPECT_EQ(log_.audit()[0].operator_name, "alice");
+  EXPECT_EQ(log_.audit()[0].action, "manual_alert");
+  EXPECT_EQ(log_.audit()[0].result, "issued");
+}
+
+TEST_F(LiveCoreTest, ManualAlertOverTwoRegionsNeedsASecondOperator) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.zones = {"Z2", "Z3"};  // regions R0 and R1
+  auto out = core->IssueManual(alice_, r);
+  ASSERT_EQ(out.http_status, 202) << out.status;
+  EXPECT_EQ(out.regions, (std::vector<std::string>{"R0", "R1"}));
+  EXPECT_EQ(core->snapshot()->pending.size(), 1u);
+  auto self = core->Confirm(alice_, out.request);
+  EXPECT_EQ(self.http_status, 403);
+  auto ok = core->Confirm(bob_, out.request);
+  EXPECT_EQ(ok.http_status, 200) << ok.status;
+  EXPECT_EQ(ok.alerts.size(), 2u);
+  EXPECT_TRUE(core->snapshot()->pending.empty());
+  EXPECT_EQ(core->Confirm(bob_, out.request).http_status, 404);
+  core->Stop();
+  EXPECT_EQ(log_.audit().size(), 4u);
+}
+
+TEST_F(LiveCoreTest, CancelEndsAlertEverywhereWithOperatorReason) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.zones = {"Z4"};
+  auto out = core->IssueManual(alice_, r);
+  ASSERT_EQ(out.alerts.size(), 1u);
+  auto c = core->Cancel(bob_, CancelRequest{out.alerts[0], "", false});
+  EXPECT_EQ(c.http_status, 200) << c.status;
+  clock_.Advance(Seconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(core->snapshot()->alerts.empty());
+  EXPECT_EQ(core->Cancel(bob_, CancelRequest{"A-999999", "", false}).http_status, 404);
+  EXPECT_EQ(core->Cancel(bob_, CancelRequest{}).http_status, 400);
+  core->Stop();
+  int ends = 0;
+  for (const auto& e : publisher_.published)
+    if (e.event.kind == alert::AlertEventKind::kEnd) {
+      ++ends;
+      EXPECT_EQ(e.event.reason, alert::EndReason::kOperator);
+    }
+  EXPECT_EQ(ends, 1);
+}
+
+TEST_F(LiveCoreTest, UnknownZoneAndEmptyPolygonAreRefusedWithWhatToDo) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.zones = {"nope"};
+  auto out = core->IssueManual(alice_, r);
+  EXPECT_EQ(out.http_status, 400);
+  EXPECT_NE(out.status.find("GET /api/zones"), std::string::npos);
+  ManualAlertRequest far;
+  far.polygon = {{10, 10}, {10, 10.1}, {10.1, 10.1}};
+  EXPECT_EQ(core->IssueManual(alice_, far).http_status, 400);
+}
+
+TEST_F(LiveCoreTest, PolygonSelectsTheZonesItCovers) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.polygon = {{48.02, 30.02}, {48.08, 30.02}, {48.08, 30.08}, {48.02, 30.08}};  // inside Z0
+  auto out = core->IssueManual(alice_, r);
+  EXPECT_EQ(out.http_status, 200) << out.status;
+  EXPECT_EQ(out.alerts.size(), 1u);
+}
+
+TEST_F(LiveCoreTest, RestartAdoptsOpenAlertsAndNeverRepeatsIds) {
+  {
+    auto core = MakeCore();
+    ManualAlertRequest r;
+    r.zones = {"Z0"};
+    ASSERT_EQ(core->IssueManual(alice_, r).http_status, 200);
+    core->Stop();
+  }
+  const std::size_t published_before = publisher_.published.size();
+  clock_.Advance(Seconds(2));
+  auto core = MakeCore();
+  auto snap = core->snapshot();
+  ASSERT_EQ(snap->alerts.size(), 2u);  // the alert and its pre-alert, adopted
+  EXPECT_EQ(publisher_.published.size(), published_before);  // nothing published twice
+  ManualAlertRequest r;
+  r.zones = {"Z1"};
+  auto out = core->IssueManual(alice_, r);
+  ASSERT_EQ(out.alerts.size(), 1u);
+  EXPECT_EQ(out.alerts[0], "A-000002");
+  EXPECT_EQ(out.request, "R-000002");
+}
+
+TEST_F(LiveCoreTest, StoreFailureStillPublishesAndIsCounted) {
+  auto core = MakeCore();
+  log_.FailNextCommit("disk full");
+  ManualAlertRequest r;
+  r.zones = {"Z5"};
+  auto out = core->IssueManual(alice_, r);
+  EXPECT_EQ(out.http_status, 200);
+  core->Stop();
+  EXPECT_EQ(core->stats().store_failures.load(), 1u);
+  EXPECT_FALSE(publisher_.published.empty());
+}
+
+}  // namespace
+}  // namespace tocsin::server
