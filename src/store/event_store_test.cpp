@@ -45,6 +45,7 @@ TEST(EventStore, ReportRoundTripKeepsEveryFieldAndRawBytesExactly) {
   in[0].report.radial_velocity_mps = -31.5;
   in[0].report.class_hint = ThreatCategory::kDrone;
   in[0].report.snr_db = 17.5;
+  in[0].raw = ingest::ReportToJsonLine(in[0].report);  // with a newline, as read
   ReportRecord pos;
   pos.received_at = UnixTime(1757203330.5);
   pos.report.sensor = SensorId("OBS \"quoted\" \xC3\xA9");
@@ -103,6 +104,41 @@ TEST(EventStore, ReportRoundTripKeepsEveryFieldAndRawBytesExactly) {
   EXPECT_FALSE(b.report.elevation_deg.has_value());
   EXPECT_TRUE(b.raw.empty());
   EXPECT_EQ(b.format, RawFormat::kSapient);
+}
+
+TEST(EventStore, JsonReportWithItsLineIsStoredOnceAsTheLine) {
+  TempDir dir;
+  std::string path = dir.File("events.db");
+  auto store = OpenOrDie(path);
+  ReportRecord r = RadarReport(1757203325.0004);  // sub-millisecond time
+  r.raw = "{\"time\": 1757203325.0004, \"sensor\":\"RAD-01\",\"kind\":\"radar\",\"range_m\":84210.5,"
+          "\"azimuth_deg\":131.27,\"elevation_deg\":0.41,\"hmac\":\"ab12\"}";
+  ReportRecord binary = RadarReport(1757203326);
+  binary.format = RawFormat::kAsterix;
+  binary.raw = std::string("\x30\x00\x05", 3);
+  std::vector<ReportRecord> in = {r, binary};
+  ASSERT_TRUE(store->AppendReports(in).ok());
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT report IS NULL FROM reports ORDER BY seq", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);  // the JSON line only once
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);  // binary: decoded JSON kept beside the bytes
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  auto out = store->RecentReports(UnixTime(0), 10);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->size(), 2u);
+  EXPECT_EQ((*out)[0].record.raw, r.raw);
+  EXPECT_EQ((*out)[0].record.report.time, r.report.time);
+  EXPECT_DOUBLE_EQ((*out)[0].record.report.range_m, 84210.5);
+  EXPECT_EQ((*out)[1].record.raw, binary.raw);
+  EXPECT_EQ((*out)[1].record.format, RawFormat::kAsterix);
+  EXPECT_DOUBLE_EQ((*out)[1].record.report.azimuth_deg, 131.27);
 }
 
 TEST(EventStore, RecentReportsGivesTheNewestWithinLimitOldestFirst) {

@@ -47,6 +47,7 @@ std::string RawFor(int batch, int i) {
     for (int i = 0; i < kReportsPerBatch; ++i) {
       reports[i] = RadarReport(b * 1000.0 + i, "RAD-" + std::to_string(i % 7));
       reports[i].raw = RawFor(b, i);
+      reports[i].format = RawFormat::kOther;
     }
     std::vector<AlertEventRecord> events;
     if (b > 1) events.push_back({End(alert::AlertIdAllocator::Format('A', b - 1).str(), "Z", b * 1000.0), Mode::kLive, false});

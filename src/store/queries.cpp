@@ -91,7 +91,9 @@ Result<std::vector<StoredReport>> Queries::RecentReports(UnixTime since, std::in
     r.seq = st.ColumnInt(0);
     r.record.received_at = UnixTime(st.ColumnDouble(1));
     std::string where = "reports seq " + std::to_string(r.seq);
-    auto report = ingest::ParseReportLine(st.ColumnBytes(3), nullptr, where);
+    // A JSON report received as a line is stored once, as that raw line.
+    const int text_column = st.ColumnIsNull(3) ? 5 : 3;
+    auto report = ingest::ParseReportLine(st.ColumnBytes(text_column), nullptr, where);
     if (!report.ok()) {
       st.Reset();
       return Damaged(*db_, where, report.status().message());

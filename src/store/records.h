@@ -31,7 +31,10 @@ std::optional<Mode> ParseMode(std::string_view s);
 // One accepted sensor report.
 struct ReportRecord {
   UnixTime received_at;      // when the server accepted it (its clock)
-  ingest::Report report;     // decoded; stored as its spec JSON line (ingest::AppendReportJson)
+  // Decoded. Stored as its spec JSON line (ingest::AppendReportJson), except that a
+  // kJson report with `raw` is stored once, as `raw`, and read back by parsing
+  // `raw` (so REQUIRES: then `raw` is the line `report` was parsed from).
+  ingest::Report report;
   RawFormat format = RawFormat::kJson;
   // The bytes as received (a JSON line, an ASTERIX record, a SAPIENT frame), kept
   // exactly, any bytes allowed; empty = not kept.

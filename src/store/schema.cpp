@@ -15,9 +15,10 @@ CREATE TABLE reports(
   sensor      TEXT NOT NULL,
   kind        TEXT NOT NULL,
   time        REAL NOT NULL,
-  report      TEXT NOT NULL,
+  report      TEXT,
   format      TEXT NOT NULL,
-  raw         BLOB
+  raw         BLOB,
+  CHECK (report IS NOT NULL OR (format = 'json' AND raw IS NOT NULL))
 );
 CREATE INDEX reports_by_time ON reports(time);
 CREATE TABLE alert_events(

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "ingest/report_json.h"
 #include "store/records.h"
 
 namespace tocsin::store::testing {
@@ -39,7 +40,8 @@ inline ReportRecord RadarReport(double t, const std::string& sensor = "RAD-01") 
   r.report.azimuth_deg = 131.27;
   r.report.elevation_deg = 0.41;
   r.format = RawFormat::kJson;
-  r.raw = "{\"sensor\":\"" + sensor + "\",\"time\":" + std::to_string(t) + ",\"kind\":\"radar\"}";
+  r.raw = ingest::ReportToJsonLine(r.report);  // the line it was "parsed from"
+  r.raw.pop_back();
   return r;
 }
 

@@ -60,13 +60,17 @@ Result<SeqRange> Writer::InsertReports(std::span<const ReportRecord> reports) {
   SeqRange range;
   Stmt& st = *report_;
   for (const ReportRecord& r : reports) {
-    scratch_.clear();
-    ingest::AppendReportJson(r.report, &scratch_);
     st.BindDouble(1, r.received_at.seconds());
     st.BindText(2, r.report.sensor.str());
     st.BindText(3, ingest::ToString(r.report.kind));
     st.BindDouble(4, r.report.time.seconds());
-    st.BindText(5, scratch_);
+    if (r.format == RawFormat::kJson && !r.raw.empty()) {
+      st.BindNull(5);  // the raw line is the report: stored once
+    } else {
+      scratch_.clear();
+      ingest::AppendReportJson(r.report, &scratch_);
+      st.BindText(5, scratch_);
+    }
     st.BindText(6, ToString(r.format));
     if (r.raw.empty()) st.BindNull(7);
     else st.BindBlob(7, r.raw);
