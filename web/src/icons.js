@@ -1,5 +1,5 @@
-// Track class icons, drawn once on a canvas (no sprite server) and added to the map as
-// images "trk-<category>". Every icon points north; the map rotates it by heading.
+// Track class icons, drawn once on canvases (no sprite server). Every icon points
+// north; the overlay rotates it by heading.
 
 export const CATEGORY_COLORS = {
   drone: '#ffd23f',
@@ -29,7 +29,11 @@ const shapes = {
   unknown: (c) => { c.arc(0, 0, 7, 0, 2 * Math.PI); },
 };
 
-export function drawTrackIcons(map) {
+// Canvases of every icon (SIZE*RATIO square), for the overlay that draws moving tracks.
+export const ICONS = {};
+export const ICON_SIZE = SIZE;
+
+export function drawTrackIcons() {
   for (const [cat, shape] of Object.entries(shapes)) {
     const canvas = document.createElement('canvas');
     canvas.width = SIZE * RATIO; canvas.height = SIZE * RATIO;
@@ -39,7 +43,6 @@ export function drawTrackIcons(map) {
     c.fillStyle = CATEGORY_COLORS[cat]; c.fill();
     c.lineWidth = 1.5; c.strokeStyle = '#111820'; c.stroke();
     if (cat === 'unknown') { c.fillStyle = '#111820'; c.font = 'bold 10px sans-serif'; c.textAlign = 'center'; c.textBaseline = 'middle'; c.fillText('?', 0, 1); }
-    const img = c.getImageData(0, 0, canvas.width, canvas.height);
-    map.addImage(`trk-${cat}`, { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer) }, { pixelRatio: RATIO });
+    ICONS[cat] = canvas;
   }
 }

@@ -74,25 +74,38 @@ function selectZone(id, fly) {
 }
 
 // ------------------------------------------------------------ zone states -> map
+// Zone colours are repainted in batches at most every ZONE_BATCH_MS (each repaint
+// redraws the cached overlay layer).
+const ZONE_BATCH_MS = 100;
 const awaitingRender = new Set();
+const zonesToPaint = new Set();
+let paintTimer = null; let lastPaint = 0;
 zs.onChange((zones) => {
+  for (const z of zones) zonesToPaint.add(z);
+  if (paintTimer) return;
+  paintTimer = setTimeout(paintZones, Math.max(0, ZONE_BATCH_MS - (performance.now() - lastPaint)));
+});
+function paintZones() {
+  paintTimer = null; lastPaint = performance.now();
   const now = Date.now();
+  const zones = [...zonesToPaint];
+  zonesToPaint.clear();
   for (const z of zones) {
     const state = zs.stateOf(z);
-    map.setZoneState(z, { state });
+    map.setZoneState(z, state);
     const rec = probe.stateChanges[z] || (probe.stateChanges[z] = {});
     if (rec.state !== state) { rec.state = state; rec.appliedAt = now; rec.visibleAt = null; awaitingRender.add(z); }
   }
   scheduleStats();
-});
-map.map.on('render', () => {
-  probe.mapRenders++;
+}
+map.map.on('render', () => { probe.mapRenders++; });
+map.onSlowDrawn = () => {
   if (awaitingRender.size) {
     const now = Date.now();
     for (const z of awaitingRender) probe.stateChanges[z].visibleAt = now;
     awaitingRender.clear();
   }
-});
+};
 
 let statsPending = false;
 function scheduleStats() {
@@ -138,8 +151,8 @@ setInterval(() => {
   renderConnBanner();
   $('stat-clock').textContent = clockTime(serverNow());
   zs.expireCleared();
+  map.slowDirty = true; // countdown labels
   if (details.sel) details.render();
-  map.map.triggerRepaint(); // countdown labels
 }, 1000);
 
 function setMode(mode) {
@@ -256,7 +269,7 @@ async function start() {
 
 function frame() {
   probe.frames++;
-  if (map.tracks.length && !probe.pauseAnimation) map.animate(serverNow());
+  if (!probe.pauseAnimation) map.animate(serverNow());
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);

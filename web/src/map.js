@@ -1,23 +1,39 @@
-// The MapLibre map: zone catalog and region outlines as the base map (no tile server
-// unless a raster tile URL is configured), sensors with coverage, tracks with class
-// icons and trails, predicted danger pieces, and a 2D overlay canvas for the labels
-// (track speed/altitude, zone countdowns) so no glyph server is needed.
+// The MapLibre map holds the static base: zone catalog and region outlines (no tile
+// server unless a raster tile URL is configured), sensors with coverage, the operator's
+// selected zones and drawn polygon. Everything that changes often — zone alert colours,
+// track icons, trails, predicted danger pieces, labels (speed/altitude, countdowns) —
+// is drawn on a 2D overlay canvas: zone colours, trails and danger on a cached layer
+// redrawn when they or the view change, icons every frame. The WebGL map then renders
+// only when the view moves, which keeps hundreds of moving tracks smooth even with
+// software GL (headless Chromium without a GPU), and needs no glyph or sprite server.
+// The map never rotates or tilts, so the overlay projects with a cheap affine map of
+// Web Mercator coordinates.
 
 import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { drawTrackIcons, CATEGORY_COLORS } from './icons.js';
+import { drawTrackIcons, CATEGORY_COLORS, ICONS, ICON_SIZE } from './icons.js';
 
 const empty = () => ({ type: 'FeatureCollection', features: [] });
 
-const STATE_COLOR = ['match', ['coalesce', ['feature-state', 'state'], 'quiet'],
-  'alert', '#e0293e', 'prealert', '#f5a623', 'cleared', '#3aa35b', '#2b3b4f'];
-const STATE_OPACITY = ['match', ['coalesce', ['feature-state', 'state'], 'quiet'],
-  'alert', 0.62, 'prealert', 0.45, 'cleared', 0.38, 0.3];
+export const STATE_FILL = { cleared: 'rgba(58,163,91,0.45)', prealert: 'rgba(245,166,35,0.55)', alert: 'rgba(224,41,62,0.68)' };
+
+const mercX = (lon) => (lon + 180) / 360;
+const mercY = (lat) => (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360;
+
+function mercRings(geometry) {
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+  const out = [];
+  for (const poly of polys) {
+    for (const ring of poly) {
+      const a = new Float64Array(ring.length * 2);
+      for (let i = 0; i < ring.length; i++) { a[2 * i] = mercX(ring[i][0]); a[2 * i + 1] = mercY(ring[i][1]); }
+      out.push(a);
+    }
+  }
+  return out;
+}
 
 export const LAYER_GROUPS = {
-  tracks: ['tracks'],
-  trails: ['trails'],
-  danger: ['danger-fill', 'danger-line'],
   sensors: ['sensors'],
   coverage: ['coverage-fill', 'coverage-line'],
   regions: ['regions-line'],
@@ -71,59 +87,56 @@ export class ConsoleMap {
       attributionControl: false,
       fadeDuration: 0,
       canvasContextAttributes: { antialias: false },
+      dragRotate: false, pitchWithRotate: false, touchPitch: false, maxPitch: 0,
+      pixelRatio: Math.min(window.devicePixelRatio || 1, 2),
     });
+    this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     this.overlay = overlay;
     this.ctx = overlay.getContext('2d');
     this.zoneInfo = new Map(); // id -> {props, point}
     this.tracks = []; // last poll, with base positions for dead reckoning
-    this.trackFc = empty();
+    this.trackXY = new Float64Array(0); // screen x,y of each track at the last overlay draw
+    this.trackLL = new Float64Array(0); // lon,lat of each track at the last animate()
+    this.selectedZones = new Set();
+    this.zoneStates = new Map(); // id -> 'alert' | 'prealert' | 'cleared' (quiet: absent)
+    this.onSlowDrawn = null; // called after zone colours were redrawn (tests time it)
     this.selectedTrack = null;
     this.showLabels = true;
     this.showTracks = true;
+    this.showTrails = true;
+    this.showDanger = true;
+    this.dangerRings = [];
+    this.slow = document.createElement('canvas'); // cached trails + danger pieces
+    this.slowCtx = this.slow.getContext('2d');
+    this.slowDirty = true;
     this.labelText = (tr) => `${Math.round(tr.speed_mps * 3.6)} km/h ${Math.round(tr.alt_m)} m`;
     this.countdownZones = () => [];
     this.loaded = new Promise((resolve) => this.map.on('load', () => { this.addLayers(); resolve(); }));
-    this.map.on('render', () => this.drawOverlay());
+    this.map.on('render', () => { if (!this.animating) this.drawOverlay(); });
     this.map.on('resize', () => this.sizeOverlay());
+    this.map.on('move', () => { this.slowDirty = true; });
     this.sizeOverlay();
   }
 
   addLayers() {
     const m = this.map;
-    drawTrackIcons(m);
+    drawTrackIcons();
     m.addSource('regions', { type: 'geojson', data: empty() });
     m.addSource('zones', { type: 'geojson', data: empty(), promoteId: 'id' });
     m.addSource('coverage', { type: 'geojson', data: empty() });
     m.addSource('sensors', { type: 'geojson', data: empty() });
-    m.addSource('danger', { type: 'geojson', data: empty() });
-    m.addSource('trails', { type: 'geojson', data: empty() });
-    m.addSource('tracks', { type: 'geojson', data: empty(), promoteId: 'id' });
+    m.addSource('selected', { type: 'geojson', data: empty() });
     m.addSource('draw', { type: 'geojson', data: empty() });
 
-    m.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': STATE_COLOR, 'fill-opacity': STATE_OPACITY } });
+    m.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': '#2b3b4f', 'fill-opacity': 0.3 } });
     m.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#4a5d75', 'line-width': 0.4 } });
     m.addLayer({ id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#a9b8cc', 'line-width': 1.2 } });
-    m.addLayer({
-      id: 'zones-selected', type: 'line', source: 'zones',
-      paint: { 'line-color': '#4fc3ff', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] },
-    });
+    m.addLayer({ id: 'zones-selected', type: 'line', source: 'selected', paint: { 'line-color': '#4fc3ff', 'line-width': 3 } });
     m.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#58a6ff', 'fill-opacity': 0.04 } });
     m.addLayer({
       id: 'coverage-line', type: 'line', source: 'coverage',
-      paint: { 'line-color': ['case', ['get', 'stale'], '#777777', '#58a6ff'], 'line-width': 1, 'line-dasharray': [3, 2], 'line-opacity': 0.6 },
-    });
-    m.addLayer({
-      id: 'danger-fill', type: 'fill', source: 'danger',
-      paint: { 'fill-color': ['match', ['get', 'type'], 'ellipse', '#ff3b6b', 'disc', '#ff3b6b', '#ff9f1c'], 'fill-opacity': 0.13 },
-    });
-    m.addLayer({
-      id: 'danger-line', type: 'line', source: 'danger',
-      paint: { 'line-color': ['match', ['get', 'type'], 'ellipse', '#ff3b6b', 'disc', '#ff3b6b', '#ff9f1c'], 'line-width': 0.8, 'line-opacity': 0.7 },
-    });
-    m.addLayer({
-      id: 'trails', type: 'line', source: 'trails',
-      paint: { 'line-color': ['get', 'color'], 'line-width': 1.3, 'line-opacity': 0.65 },
+      paint: { 'line-color': ['case', ['get', 'stale'], '#777777', '#58a6ff'], 'line-width': 1, 'line-opacity': 0.5 },
     });
     m.addLayer({
       id: 'sensors', type: 'circle', source: 'sensors',
@@ -131,15 +144,6 @@ export class ConsoleMap {
         'circle-radius': ['match', ['get', 'type'], 'radar', 5, 'acoustic', 3, 4],
         'circle-color': ['case', ['get', 'stale'], '#6b6b6b', ['match', ['get', 'type'], 'radar', '#58a6ff', 'acoustic', '#b388ff', '#8bc34a']],
         'circle-stroke-color': '#0d1520', 'circle-stroke-width': 1,
-      },
-    });
-    m.addLayer({
-      id: 'tracks', type: 'symbol', source: 'tracks',
-      layout: {
-        'icon-image': ['concat', 'trk-', ['get', 'category']],
-        'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map',
-        'icon-allow-overlap': true, 'icon-ignore-placement': true,
-        'icon-size': ['case', ['boolean', ['get', 'sel'], false], 1.35, 1],
       },
     });
     m.addLayer({ id: 'draw-fill', type: 'fill', source: 'draw', filter: ['==', '$type', 'Polygon'], paint: { 'fill-color': '#4fc3ff', 'fill-opacity': 0.15 } });
@@ -154,13 +158,14 @@ export class ConsoleMap {
     this.overlay.width = Math.round(w * dpr); this.overlay.height = Math.round(h * dpr);
     this.overlay.style.width = `${w}px`; this.overlay.style.height = `${h}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.slowDirty = true;
   }
 
   setZones(fc) {
     this.zoneInfo.clear();
     for (const f of fc.features) {
       if (!f.properties || f.properties.id === undefined || !f.geometry) continue;
-      this.zoneInfo.set(String(f.properties.id), { props: f.properties, point: labelPoint(f.geometry) });
+      this.zoneInfo.set(String(f.properties.id), { props: f.properties, point: labelPoint(f.geometry), geometry: f.geometry, rings: mercRings(f.geometry) });
     }
     this.map.getSource('zones').setData(fc);
     const b = boundsOf(fc);
@@ -183,52 +188,70 @@ export class ConsoleMap {
     this.map.getSource('coverage').setData({ type: 'FeatureCollection', features: cov });
   }
 
-  setZoneState(id, state) { this.map.setFeatureState({ source: 'zones', id }, state); }
-
-  // One /api/tracks poll: trails and danger pieces are redrawn now; the icons move
-  // every frame by dead reckoning from these positions (see animate).
-  setTracks(list) {
-    this.tracks = list;
-    const trails = []; const danger = [];
-    for (const tr of list) {
-      const color = CATEGORY_COLORS[tr.category] || CATEGORY_COLORS.unknown;
-      if (Array.isArray(tr.trail) && tr.trail.length) {
-        trails.push({ type: 'Feature', properties: { color }, geometry: { type: 'LineString', coordinates: [...tr.trail, [tr.lon, tr.lat]] } });
-      }
-      for (const p of tr.danger?.pieces || []) {
-        if (p.geometry) danger.push({ type: 'Feature', properties: { type: p.type, track: tr.id }, geometry: p.geometry });
-      }
-    }
-    this.map.getSource('trails').setData({ type: 'FeatureCollection', features: trails });
-    this.map.getSource('danger').setData({ type: 'FeatureCollection', features: danger });
-    this.trackFc = {
-      type: 'FeatureCollection',
-      features: list.map((tr) => ({
-        type: 'Feature',
-        properties: { id: tr.id, category: CATEGORY_COLORS[tr.category] ? tr.category : 'unknown', heading: tr.heading_deg || 0, sel: tr.id === this.selectedTrack },
-        geometry: { type: 'Point', coordinates: [tr.lon, tr.lat] },
-      })),
-    };
+  setZoneState(id, state) {
+    if (state === 'quiet') this.zoneStates.delete(id); else this.zoneStates.set(id, state);
+    this.slowDirty = true;
   }
 
-  // Moves every track icon to where it is at server time `now` (at most 5 s ahead of
-  // its last report) and hands the positions to the map.
+  // (lon, lat) -> screen [x, y] for the current view (no rotation or pitch).
+  projector() {
+    const a = this.map.project([0, 0]); const b = this.map.project([10, 10]);
+    const sx = (b.x - a.x) / (mercX(10) - 0.5); const sy = (b.y - a.y) / (mercY(10) - 0.5);
+    const fromMerc = (mx, my) => [a.x + (mx - 0.5) * sx, a.y + (my - 0.5) * sy];
+    const fn = (lon, lat) => fromMerc(mercX(lon), mercY(lat));
+    fn.merc = fromMerc;
+    fn.a = a; fn.sx = sx; fn.sy = sy;
+    return fn;
+  }
+
+  setSelectedZones(ids) {
+    this.selectedZones = new Set(ids);
+    const features = [];
+    for (const id of ids) {
+      const z = this.zoneInfo.get(id);
+      if (z) features.push({ type: 'Feature', properties: { id }, geometry: z.geometry });
+    }
+    this.map.getSource('selected').setData({ type: 'FeatureCollection', features });
+  }
+
+  // One /api/tracks poll. Trails and danger pieces are kept as screen-ready paths;
+  // the icons move every frame by dead reckoning from these positions (see animate).
+  setTracks(list) {
+    this.tracks = list;
+    this.trackLL = new Float64Array(list.length * 2);
+    this.trackXY = new Float64Array(list.length * 2).fill(NaN);
+    this.dangerRings = [];
+    this.slowDirty = true;
+    for (const tr of list) {
+      for (const p of tr.danger?.pieces || []) {
+        const g = p.geometry;
+        if (!g) continue;
+        const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+        const red = p.type === 'ellipse' || p.type === 'disc';
+        for (const poly of polys) if (poly[0]) this.dangerRings.push({ ring: poly[0], red });
+      }
+    }
+  }
+
+  // Moves every track to where it is at server time `now` (dead reckoning from its
+  // last report, at most 5 s ahead) and redraws the overlay. Called every frame.
   animate(now) {
-    const fs = this.trackFc.features;
-    for (let i = 0; i < fs.length; i++) {
+    const ll = this.trackLL;
+    for (let i = 0; i < this.tracks.length; i++) {
       const tr = this.tracks[i];
       const dt = Math.max(0, Math.min(5, now - tr.time));
       const h = ((tr.heading_deg || 0) * Math.PI) / 180;
       const d = (tr.speed_mps || 0) * dt;
-      const c = fs[i].geometry.coordinates;
-      c[1] = tr.lat + (d * Math.cos(h)) / 111320;
-      c[0] = tr.lon + (d * Math.sin(h)) / (111320 * Math.cos((tr.lat * Math.PI) / 180));
-      fs[i].properties.sel = tr.id === this.selectedTrack;
+      ll[2 * i + 1] = tr.lat + (d * Math.cos(h)) / 111320;
+      ll[2 * i] = tr.lon + (d * Math.sin(h)) / (111320 * Math.cos((tr.lat * Math.PI) / 180));
     }
-    if (this.showTracks) this.map.getSource('tracks')?.setData(this.trackFc);
+    this.animating = true;
+    this.drawOverlay();
   }
 
-  trackPosition(i) { return this.trackFc.features[i]?.geometry.coordinates; }
+  trackPosition(i) {
+    return i < this.tracks.length ? [this.trackLL[2 * i], this.trackLL[2 * i + 1]] : null;
+  }
 
   setDraw(points, closed) {
     const features = points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: p } }));
@@ -241,7 +264,9 @@ export class ConsoleMap {
 
   setGroupVisible(group, visible) {
     if (group === 'labels') { this.showLabels = visible; this.map.triggerRepaint(); return; }
-    if (group === 'tracks') this.showTracks = visible;
+    if (group === 'tracks') { this.showTracks = visible; this.slowDirty = true; return; }
+    if (group === 'trails') { this.showTrails = visible; this.slowDirty = true; return; }
+    if (group === 'danger') { this.showDanger = visible; this.slowDirty = true; return; }
     for (const id of LAYER_GROUPS[group] || []) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
   }
 
@@ -249,8 +274,14 @@ export class ConsoleMap {
   pick(point) {
     const box = [[point.x - 7, point.y - 7], [point.x + 7, point.y + 7]];
     const hit = (layers) => this.map.queryRenderedFeatures(box, { layers: layers.filter((l) => this.map.getLayer(l)) })[0];
-    const tr = this.showTracks && hit(['tracks']);
-    if (tr) return { kind: 'track', id: tr.properties.id };
+    if (this.showTracks) {
+      let best = -1; let bestD = 12 * 12;
+      for (let i = 0; i < this.tracks.length; i++) {
+        const dx = this.trackXY[2 * i] - point.x; const dy = this.trackXY[2 * i + 1] - point.y;
+        if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = i; }
+      }
+      if (best >= 0) return { kind: 'track', id: this.tracks[best].id };
+    }
     const se = this.map.getLayoutProperty('sensors', 'visibility') !== 'none' && hit(['sensors']);
     if (se) return { kind: 'sensor', id: se.properties.id };
     const z = this.map.queryRenderedFeatures(point, { layers: ['zones-fill'] })[0];
@@ -269,40 +300,122 @@ export class ConsoleMap {
     if (z) this.map.easeTo({ center: z.point, zoom: Math.max(this.map.getZoom(), 8) });
   }
 
+  // Predicted danger pieces (corridors orange, impact ellipses red), trails (one path
+  // per colour) and countdowns to expected arrival on zones under alert.
+  drawSlowLayer(w, h) {
+    this.slowDirty = false;
+    const dpr = window.devicePixelRatio || 1;
+    if (this.slow.width !== this.overlay.width || this.slow.height !== this.overlay.height) {
+      this.slow.width = this.overlay.width; this.slow.height = this.overlay.height;
+    }
+    const ctx = this.slowCtx; const m = this.map;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const pr = this.projector();
+    const path = (ring) => {
+      for (let k = 0; k < ring.length; k++) {
+        const p = pr(ring[k][0], ring[k][1]);
+        if (k === 0) ctx.moveTo(p[0], p[1]); else ctx.lineTo(p[0], p[1]);
+      }
+    };
+    // Zone alert states, one path per state.
+    const ax = pr.a.x; const ay = pr.a.y; const { sx, sy } = pr;
+    for (const state of ['cleared', 'prealert', 'alert']) {
+      ctx.beginPath();
+      let any = false;
+      for (const [id, st] of this.zoneStates) {
+        if (st !== state) continue;
+        const z = this.zoneInfo.get(id);
+        if (!z) continue;
+        any = true;
+        for (const r of z.rings) {
+          ctx.moveTo(ax + (r[0] - 0.5) * sx, ay + (r[1] - 0.5) * sy);
+          for (let k = 2; k < r.length; k += 2) ctx.lineTo(ax + (r[k] - 0.5) * sx, ay + (r[k + 1] - 0.5) * sy);
+          ctx.closePath();
+        }
+      }
+      if (any) { ctx.fillStyle = STATE_FILL[state]; ctx.fill('evenodd'); }
+    }
+    if (this.showDanger) {
+      ctx.lineWidth = 0.8;
+      for (const [red, fill, stroke] of [[false, 'rgba(255,159,28,0.10)', 'rgba(255,159,28,0.55)'], [true, 'rgba(255,59,107,0.14)', 'rgba(255,59,107,0.7)']]) {
+        ctx.beginPath();
+        for (const d of this.dangerRings) if (d.red === red) { path(d.ring); ctx.closePath(); }
+        ctx.fillStyle = fill; ctx.fill(); ctx.strokeStyle = stroke; ctx.stroke();
+      }
+    }
+    if (this.showTrails && this.showTracks) {
+      ctx.lineWidth = 1.3;
+      ctx.globalAlpha = 0.65;
+      for (const [cat, color] of Object.entries(CATEGORY_COLORS)) {
+        ctx.beginPath();
+        for (const tr of this.tracks) {
+          const c = CATEGORY_COLORS[tr.category] ? tr.category : 'unknown';
+          if (c !== cat || !Array.isArray(tr.trail) || tr.trail.length === 0) continue;
+          path(tr.trail);
+          const p = pr(tr.lon, tr.lat);
+          ctx.lineTo(p[0], p[1]);
+        }
+        ctx.strokeStyle = color; ctx.stroke();
+      }
+      ctx.globalAlpha = 1;
+    }
+    const zoom = m.getZoom();
+    // Countdowns to expected arrival on zones under alert.
+    const cds = this.countdownZones();
+    if (this.showLabels && (zoom >= 6 || cds.length <= 40)) {
+      ctx.textAlign = 'center';
+      ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
+      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(10,16,24,0.85)';
+      for (const { zone, text } of cds) {
+        const z = this.zoneInfo.get(zone);
+        if (!z) continue;
+        const [x, y] = pr(z.point[0], z.point[1]);
+        if (x < -40 || y < -20 || x > w + 40 || y > h + 20) continue;
+        ctx.fillStyle = '#ffffff';
+        ctx.strokeText(text, x, y); ctx.fillText(text, x, y);
+      }
+    }
+    if (this.onSlowDrawn) this.onSlowDrawn();
+  }
+
   drawOverlay() {
     const ctx = this.ctx; const m = this.map;
     const w = this.overlay.clientWidth || this.overlay.width; const h = this.overlay.clientHeight || this.overlay.height;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    if (!this.showLabels) return;
     const zoom = m.getZoom();
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(10,16,24,0.85)';
-    // Countdowns to expected arrival on zones under alert.
-    const cds = this.countdownZones();
-    if (zoom >= 6 || cds.length <= 40) {
-      ctx.textAlign = 'center';
-      for (const { zone, text } of cds) {
-        const z = this.zoneInfo.get(zone);
-        if (!z) continue;
-        const p = m.project(z.point);
-        if (p.x < -40 || p.y < -20 || p.x > w + 40 || p.y > h + 20) continue;
-        ctx.fillStyle = '#ffffff';
-        ctx.strokeText(text, p.x, p.y); ctx.fillText(text, p.x, p.y);
-      }
-    }
-    // Speed and altitude next to each track (all tracks when zoomed in or few).
+    // Trails, danger pieces and zone countdowns change at most once a second: drawn
+    // on a cached canvas, redrawn only when the data or the view changes.
+    if (this.slowDirty) this.drawSlowLayer(w, h);
+    ctx.drawImage(this.slow, 0, 0, w, h);
+    ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(10,16,24,0.85)';
+    // Tracks: class icon rotated by heading; speed and altitude beside it (all tracks
+    // when zoomed in or few, else only the selected one).
     if (!this.showTracks) return;
-    const all = zoom >= 7 || this.tracks.length <= 60;
+    const all = this.showLabels && (zoom >= 7 || this.tracks.length <= 60);
+    const half = ICON_SIZE / 2;
+    const pr = this.projector();
+    const iconScale = Math.max(0.6, Math.min(1, 0.6 + (zoom - 5) * 0.2));
     ctx.textAlign = 'left';
     for (let i = 0; i < this.tracks.length; i++) {
       const tr = this.tracks[i];
+      const [px, py] = pr(this.trackLL[2 * i], this.trackLL[2 * i + 1]);
+      const p = { x: px, y: py };
+      this.trackXY[2 * i] = px; this.trackXY[2 * i + 1] = py;
+      if (p.x < -20 || p.y < -20 || p.x > w + 20 || p.y > h + 20) continue;
       const sel = tr.id === this.selectedTrack;
+      const icon = ICONS[tr.category] || ICONS.unknown;
+      const rot = ((tr.heading_deg || 0) * Math.PI) / 180;
+      const scale = (sel ? 1.4 : 1) * iconScale;
+      ctx.setTransform(dpr * Math.cos(rot) * scale, dpr * Math.sin(rot) * scale, -dpr * Math.sin(rot) * scale, dpr * Math.cos(rot) * scale, dpr * p.x, dpr * p.y);
+      ctx.drawImage(icon, -half, -half, ICON_SIZE, ICON_SIZE);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       if (!all && !sel) continue;
-      const c = this.trackPosition(i);
-      if (!c) continue;
-      const p = m.project(c);
-      if (p.x < -10 || p.y < -10 || p.x > w + 10 || p.y > h + 10) continue;
       const text = sel ? `${tr.id}  ${this.labelText(tr)}` : this.labelText(tr);
       ctx.fillStyle = sel ? '#4fc3ff' : '#e6edf3';
       ctx.strokeText(text, p.x + 12, p.y); ctx.fillText(text, p.x + 12, p.y);

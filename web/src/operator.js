@@ -122,7 +122,7 @@ export class OperatorPanel {
 
   toggleZone(id) {
     if (this.selected.has(id)) this.selected.delete(id); else this.selected.add(id);
-    this.map.setZoneState(id, { selected: this.selected.has(id) });
+    this.map.setSelectedZones([...this.selected]);
     this.render();
   }
 
