@@ -70,4 +70,77 @@ IngestCountersSnapshot IngestCounters::Snapshot() const {
   return s;
 }
 
+namespace {
+
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+void Family(std::string* out, const char* name, const char* type, const char* help) {
+  *out += "# HELP ";
+  *out += name;
+  *out += ' ';
+  *out += help;
+  *out += "\n# TYPE ";
+  *out += name;
+  *out += ' ';
+  *out += type;
+  *out += '\n';
+}
+
+void Sample(std::string* out, const char* name, const std::string& labels, std::uint64_t v) {
+  *out += name;
+  *out += '{';
+  *out += labels;
+  *out += "} ";
+  *out += std::to_string(v);
+  *out += '\n';
+}
+
+}  // namespace
+
+void AppendPrometheus(const std::vector<std::pair<std::string, IngestCountersSnapshot>>& listeners, std::string* out) {
+  auto simple = [&](const char* name, const char* type, const char* help, auto get) {
+    Family(out, name, type, help);
+    for (const auto& [l, s] : listeners) Sample(out, name, "listener=\"" + Label(l) + "\"", get(s));
+  };
+  simple("tocsin_ingest_connections_total", "counter", "Connections accepted.",
+         [](const IngestCountersSnapshot& s) { return s.connections_total; });
+  simple("tocsin_ingest_connections_open", "gauge", "Connections open now.",
+         [](const IngestCountersSnapshot& s) { return s.connections_open; });
+  simple("tocsin_ingest_bytes_total", "counter", "Bytes received (after TLS).",
+         [](const IngestCountersSnapshot& s) { return s.bytes_total; });
+  simple("tocsin_ingest_messages_total", "counter", "Lines or frames received.",
+         [](const IngestCountersSnapshot& s) { return s.messages_total; });
+
+  Family(out, "tocsin_ingest_accepted_total", "counter", "Reports accepted, per sensor.");
+  for (const auto& [l, s] : listeners)
+    for (const auto& [sensor, c] : s.by_sensor)
+      if (c.accepted > 0)
+        Sample(out, "tocsin_ingest_accepted_total", "listener=\"" + Label(l) + "\",sensor=\"" + Label(sensor) + "\"", c.accepted);
+
+  Family(out, "tocsin_ingest_rejected_total", "counter", "Lines, frames or connections refused, per reason.");
+  for (const auto& [l, s] : listeners)
+    for (RejectReason r : AllRejectReasons())
+      Sample(out, "tocsin_ingest_rejected_total",
+             "listener=\"" + Label(l) + "\",reason=\"" + std::string(ToString(r)) + "\"", s.rejected_for(r));
+
+  Family(out, "tocsin_ingest_sensor_rejected_total", "counter",
+         "Refusals per sensor and reason (sensor \"-\": not authenticated).");
+  for (const auto& [l, s] : listeners)
+    for (const auto& [sensor, c] : s.by_sensor)
+      for (RejectReason r : AllRejectReasons())
+        if (auto v = c.rejected[static_cast<std::size_t>(r)]; v > 0)
+          Sample(out, "tocsin_ingest_sensor_rejected_total",
+                 "listener=\"" + Label(l) + "\",sensor=\"" + Label(sensor) + "\",reason=\"" + std::string(ToString(r)) + "\"",
+                 v);
+}
+
 }  // namespace tocsin::ingest::net

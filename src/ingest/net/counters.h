@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "ingest/net/reject_reason.h"
 
@@ -81,5 +83,15 @@ class IngestCounters {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, std::unique_ptr<Cell>> cells_;  // guarded by mu_
 };
+
+// Appends the snapshots in Prometheus text format 0.0.4, each metric family once,
+// every sample labelled listener="<name>":
+//   tocsin_ingest_connections_total, tocsin_ingest_connections_open (gauge),
+//   tocsin_ingest_bytes_total, tocsin_ingest_messages_total,
+//   tocsin_ingest_accepted_total{listener,sensor},
+//   tocsin_ingest_rejected_total{listener,reason} (every reason, zeros included),
+//   tocsin_ingest_sensor_rejected_total{listener,sensor,reason} (non-zero only).
+// Label values are escaped (backslash, quote, newline).
+void AppendPrometheus(const std::vector<std::pair<std::string, IngestCountersSnapshot>>& listeners, std::string* out);
 
 }  // namespace tocsin::ingest::net

@@ -313,6 +313,33 @@ TEST(UdpListenerTest, RawModeHandsTheWholeDatagramOver) {
   listener.Stop();
 }
 
+TEST(UdpListenerTest, DatagramsFromOutsideTheAllowListAreDroppedAndCounted) {
+  IoThreads io;
+  Collector got;
+  auto counters = std::make_shared<IngestCounters>();
+  UdpListenerConfig c;
+  c.mode = UdpMode::kRaw;
+  c.allowed_sources = {"192.0.2.7"};
+  UdpListener listener(io.io, c, got.Callback(), counters);
+  ASSERT_TRUE(listener.Start().ok());
+  asio::io_context cio;
+  udp::socket s(cio, udp::endpoint(udp::v4(), 0));
+  s.send_to(asio::buffer(std::string("x")), udp::endpoint(asio::ip::make_address("127.0.0.1"), listener.port()));
+  EXPECT_TRUE(Eventually([&] { return counters->Snapshot().rejected_for(RejectReason::kUnknownSource) == 1; }));
+  EXPECT_EQ(got.size(), 0u);
+
+  UdpListenerConfig ok = c;
+  ok.allowed_sources = {"192.0.2.7", "127.0.0.1"};
+  UdpListener allowed(io.io, ok, got.Callback(), counters);
+  ASSERT_TRUE(allowed.Start().ok());
+  s.send_to(asio::buffer(std::string("y")), udp::endpoint(asio::ip::make_address("127.0.0.1"), allowed.port()));
+  EXPECT_TRUE(got.WaitFor(1));
+
+  UdpListenerConfig bad = c;
+  bad.allowed_sources = {"radar.example"};
+  EXPECT_FALSE(UdpListener(io.io, bad, got.Callback(), counters).Start().ok());
+}
+
 std::string Frame(std::string_view body) {
   std::uint32_t n = static_cast<std::uint32_t>(body.size());
   std::string f{char(n & 0xff), char((n >> 8) & 0xff), char((n >> 16) & 0xff), char((n >> 24) & 0xff)};

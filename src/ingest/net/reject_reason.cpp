@@ -17,6 +17,7 @@ std::string_view ToString(RejectReason r) {
     case RejectReason::kUnknownNode: return "unknown_node";
     case RejectReason::kUnsupported: return "unsupported";
     case RejectReason::kUnauthenticated: return "unauthenticated";
+    case RejectReason::kUnknownSource: return "unknown_source";
   }
   return "malformed";
 }
@@ -27,7 +28,7 @@ const std::array<RejectReason, kRejectReasonCount>& AllRejectReasons() {
       RejectReason::kReplay,        RejectReason::kStale,        RejectReason::kMalformed,
       RejectReason::kTooLong,       RejectReason::kSensorMismatch, RejectReason::kTlsHandshake,
       RejectReason::kTooManyConnections, RejectReason::kUnknownNode, RejectReason::kUnsupported,
-      RejectReason::kUnauthenticated};
+      RejectReason::kUnauthenticated, RejectReason::kUnknownSource};
   return kAll;
 }
 

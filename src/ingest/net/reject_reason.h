@@ -23,9 +23,10 @@ enum class RejectReason {
   kUnknownNode,      // "unknown_node": a SAPIENT node id not mapped to a sensor in the config
   kUnsupported,      // "unsupported": a valid message this ingest cannot use (e.g. magnetic bearings)
   kUnauthenticated,  // "unauthenticated": a binary message (SAPIENT) on a connection without a client certificate
+  kUnknownSource,    // "unknown_source": a datagram from an address not in the listener's allow-list
 };
 
-inline constexpr std::size_t kRejectReasonCount = 13;
+inline constexpr std::size_t kRejectReasonCount = 14;
 
 // The stable metric name, e.g. "bad_mac".
 std::string_view ToString(RejectReason r);

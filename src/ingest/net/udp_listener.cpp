@@ -1,5 +1,6 @@
 #include "ingest/net/udp_listener.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 
@@ -11,6 +12,16 @@ namespace tocsin::ingest::net {
 
 namespace asio = boost::asio;
 using udp = asio::ip::udp;
+
+namespace {
+
+// An IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4 sender) as IPv4.
+asio::ip::address Unmapped(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+}  // namespace
 
 struct UdpListener::Impl : std::enable_shared_from_this<UdpListener::Impl> {
   Impl(asio::io_context& io, UdpListenerConfig c, PayloadCallback cb, std::shared_ptr<IngestCounters> k)
@@ -25,7 +36,10 @@ struct UdpListener::Impl : std::enable_shared_from_this<UdpListener::Impl> {
 
   void OnReceive(const boost::system::error_code& ec, std::size_t n) {
     if (stopped.load() || !socket.is_open()) return;
-    if (!ec) {
+    if (!ec && !allowed.empty() &&
+        std::find(allowed.begin(), allowed.end(), Unmapped(sender.address())) == allowed.end()) {
+      counters->OnRejected(RejectReason::kUnknownSource, {});
+    } else if (!ec) {
       counters->AddBytes(n);
       PeerInfo peer;
       peer.transport = Transport::kUdp;
@@ -61,6 +75,7 @@ struct UdpListener::Impl : std::enable_shared_from_this<UdpListener::Impl> {
   udp::socket socket;
   udp::endpoint sender;
   std::array<char, 65536> buffer;
+  std::vector<asio::ip::address> allowed;  // set before the first receive
   std::atomic<bool> stopped{false};
   std::atomic<std::uint16_t> bound_port{0};
 };
@@ -77,6 +92,11 @@ Status UdpListener::Start() {
   boost::system::error_code ec;
   asio::ip::address addr = asio::ip::make_address(c.address, ec);
   if (ec) return Status::Error(what + ": \"" + c.address + "\" is not an IP address; use e.g. 127.0.0.1 or 0.0.0.0");
+  for (const std::string& a : c.allowed_sources) {
+    asio::ip::address allowed = asio::ip::make_address(a, ec);
+    if (ec) return Status::Error(what + ": allowed source \"" + a + "\" is not an IP address; list sensor IP addresses");
+    impl_->allowed.push_back(Unmapped(allowed));
+  }
   udp::endpoint ep(addr, c.port);
   auto& s = impl_->socket;
   s.open(ep.protocol(), ec);

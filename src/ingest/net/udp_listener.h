@@ -3,6 +3,11 @@
 // separately (a line longer than max_line_bytes is counted too_long and dropped); in
 // kRaw mode the whole datagram is handed over (ASTERIX). Receives are serialised on
 // one strand. Lifetime and Stop() as StreamListener (stream_listener.h).
+//
+// Formats without a MAC (ASTERIX) can only be authenticated by where they come from:
+// when `allowed_sources` is not empty, datagrams from any other IP address are
+// dropped and counted as unknown_source (use it together with a network that prevents
+// address spoofing, e.g. a dedicated sensor VLAN).
 #pragma once
 
 #include <cstddef>
@@ -10,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -28,6 +34,7 @@ struct UdpListenerConfig {
   UdpMode mode = UdpMode::kLines;
   std::size_t max_line_bytes = 64 * 1024;  // kLines only
   int receive_buffer_bytes = 4 * 1024 * 1024;  // SO_RCVBUF asked of the kernel (bursts)
+  std::vector<std::string> allowed_sources;  // IP addresses ("192.0.2.7", "::1"); empty: any
 };
 
 class UdpListener {
@@ -39,6 +46,8 @@ class UdpListener {
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;
 
+  // Binds and starts receiving. Errors: bad address, port in use, an allowed source
+  // that is not an IP address.
   Status Start();
   std::uint16_t port() const;
   void Stop();
