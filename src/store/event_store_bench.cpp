@@ -49,6 +49,7 @@ void BM_AppendReports(benchmark::State& state) {
     for (auto& r : batch) r.raw.clear();
   std::int64_t total = 0;
   for (auto _ : state) {
+    for (auto& r : batch) r.report.time = r.report.time + Seconds(1);  // time moves on, as live
     auto r = store->AppendReports(batch);
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     total += n;
@@ -94,6 +95,7 @@ void BM_PipelineBatch(benchmark::State& state) {
         {Start(alert::AlertIdAllocator::Format('A', next).str(), "Z1", 1.757e9), Mode::kLive, false},
         {End(alert::AlertIdAllocator::Format('A', next).str(), "Z1", 1.757e9), Mode::kLive, false}};
     ++next;
+    for (auto& r : reports) r.report.time = r.report.time + Seconds(1);
     auto tx = store->Begin();
     if (!tx.ok() || !tx->AppendReports(reports).ok() || !tx->AppendAlertEvents(events).ok() ||
         !tx->PutCheckpoint({UnixTime(1.757e9), "ids", R"({"next_alert":1})"}).ok() || !tx->Commit().ok())
