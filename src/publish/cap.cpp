@@ -85,7 +85,8 @@ Texts TextsFor(const PublishedAlert& a, const CapMessageRef& msg, const CapConfi
     t.headline = std::string(pre ? "Early warning over: " : "All clear: ") + a.zone_name;
     t.description = (pre ? "The early warning for " : "The alert for ") + a.zone_name + " has ended: " +
                     EndReasonText(a.end_reason) + ".";
-    t.instruction = pre ? "No action is needed now. Follow official instructions if a new alert is issued."
+    t.instruction = pre ? "The early warning has ended. Follow any alert in force for your area and official "
+                          "instructions."
                         : "You may leave the shelter. Follow official instructions if a new alert is issued.";
   } else {
     const std::string prefix = msg.type == CapMsgType::kUpdate ? "Updated: " : "";

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +78,28 @@ std::string FileTimeId(UnixTime t) {
   return std::to_string(ticks);
 }
 
+// Pre-alerts whose zone was under an alert when they ended: the pre-alert was
+// superseded, not lifted, and announcing "event ended" then would tell people
+// to leave the shelter while the alert is on.
+class Superseded {
+ public:
+  explicit Superseded(std::span<const PublishedAlert> alerts) {
+    for (const auto& a : alerts)
+      if (a.kind == AlertKind::kAlert) by_zone_[a.zone_id.str()].push_back(&a);
+  }
+  bool operator()(const PublishedAlert& pre) const {
+    if (pre.kind != AlertKind::kPreAlert || !pre.ended) return false;
+    auto it = by_zone_.find(pre.zone_id.str());
+    if (it == by_zone_.end()) return false;
+    for (const PublishedAlert* a : it->second)
+      if (a->started <= *pre.ended && (!a->ended || *a->ended > *pre.ended)) return true;
+    return false;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<const PublishedAlert*>> by_zone_;
+};
+
 }  // namespace
 
 int OrefHistoryCategory(AlertKind kind, ThreatCategory category, Mode mode) {
@@ -95,6 +118,7 @@ std::string OrefTitle(AlertKind kind, ThreatCategory category, Mode mode) {
 
 std::string FormatOrefAlertsJson(std::span<const PublishedAlert> alerts, UnixTime now, Mode mode,
                                  const OrefOptions& options) {
+  const Superseded superseded(alerts);
   // Pick the most urgent non-empty group.
   std::optional<Group> best;
   for (const auto& a : alerts) {
@@ -102,7 +126,7 @@ std::string FormatOrefAlertsJson(std::span<const PublishedAlert> alerts, UnixTim
     if (a.active()) {
       const Group g = GroupOf(a);
       if (!best || g < *best) best = g;
-    } else if (*a.ended <= now && now - *a.ended <= options.end_notice) {
+    } else if (*a.ended <= now && now - *a.ended <= options.end_notice && !superseded(a)) {
       if (!best) best = Group::kEnded;
     }
   }
@@ -115,7 +139,7 @@ std::string FormatOrefAlertsJson(std::span<const PublishedAlert> alerts, UnixTim
     bool in = false;
     UnixTime t = a.started;
     if (*best == Group::kEnded) {
-      in = !a.active() && *a.ended <= now && now - *a.ended <= options.end_notice;
+      in = !a.active() && *a.ended <= now && now - *a.ended <= options.end_notice && !superseded(a);
       if (in) t = *a.ended;
     } else {
       in = a.active() && GroupOf(a) == *best;
@@ -145,10 +169,11 @@ std::string FormatOrefAlertsHistoryJson(std::span<const PublishedAlert> alerts, 
   };
   std::vector<Row> rows;
   const UnixTime since = now - options.history_window;
+  const Superseded superseded(alerts);
   for (const auto& a : alerts) {
     if (a.started <= now && a.started >= since)
       rows.push_back({a.started, TitleOf(GroupOf(a), mode), &a.zone_name, OrefHistoryCategory(a.kind, a.category, mode)});
-    if (a.ended && *a.ended <= now && *a.ended >= since)
+    if (a.ended && *a.ended <= now && *a.ended >= since && !superseded(a))
       rows.push_back({*a.ended, TitleOf(Group::kEnded, mode), &a.zone_name, mode == Mode::kExercise ? 27 : 13});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.time > y.time; });

@@ -11,6 +11,9 @@
 //   drones, aircraft             "חדירת כלי טיס עוין"  real-time cat "6",  history 2
 //   pre-alert (early warning)    "בדקות הקרובות צפויות להתקבל התרעות באזורך"  cat "10", history 14
 //   end ("event ended")          "האירוע הסתיים"      cat "10", history 13
+// A pre-alert that ends while an alert is on in its zone (it was superseded by
+// the alert) gets no "event ended" notice or row: that would tell people to leave
+// the shelter while the alert is on.
 // Exercise mode: titles get the suffix " - תרגיל" (drill), history categories are
 // the HFC drill ones (15 missiles, 16 drones, 28 early warning, 27 update) and
 // objects carry "mode":"exercise", so no client can take a drill for an alert.

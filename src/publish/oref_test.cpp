@@ -162,3 +162,30 @@ TEST(OrefHistory, CategoriesWindowLimitAndDstSwitch) {
 
 }  // namespace
 }  // namespace tocsin::publish
+
+namespace tocsin::publish {
+namespace {
+
+// A pre-alert ended because its zone went under alert must not be announced as
+// "event ended" (people would leave the shelter as the alert starts).
+TEST(OrefRegression, PreAlertSupersededByAlertIsNotAnnouncedAsEnded) {
+  PublishedAlert pre = Alert("P-1", "אפקה", 1000, ThreatCategory::kRocket, AlertKind::kPreAlert);
+  pre.zone_id = ZoneId("IL-1");
+  pre.ended = UnixTime(1240);
+  PublishedAlert al = Alert("A-1", "אפקה", 1240, ThreatCategory::kRocket);
+  al.zone_id = ZoneId("IL-1");
+  std::vector<PublishedAlert> alerts = {pre, al};
+  const json hist = json::parse(FormatOrefAlertsHistoryJson(alerts, UnixTime(1300), Mode::kLive));
+  ASSERT_EQ(hist.size(), 2u);  // pre-alert start + alert start, no "ended" row
+  for (const auto& row : hist) EXPECT_NE(row["category"], 13) << row.dump();
+  // Once the alert ends too, its end is announced.
+  alerts[1].ended = UnixTime(1500);
+  EXPECT_EQ(json::parse(FormatOrefAlertsJson(alerts, UnixTime(1510), Mode::kLive))["data"], json::array({"אפקה"}));
+  EXPECT_EQ(json::parse(FormatOrefAlertsHistoryJson(alerts, UnixTime(1510), Mode::kLive)).size(), 3u);
+  // A pre-alert lifted with no alert in its zone is announced as ended.
+  std::vector<PublishedAlert> only_pre = {pre};
+  EXPECT_EQ(json::parse(FormatOrefAlertsJson(only_pre, UnixTime(1250), Mode::kLive))["title"], "האירוע הסתיים");
+}
+
+}  // namespace
+}  // namespace tocsin::publish
