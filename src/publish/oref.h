@@ -42,7 +42,7 @@ struct OrefOptions {
 // most urgent group of alerts at `now` — active alerts (missiles before drones),
 // else active pre-alerts, else alerts and pre-alerts ended within end_notice — or "" (empty body)
 // when there is none. `id` is the Windows FILETIME of the group's newest start
-// (or end), as the HFC's ids are, so it changes whenever the group changes.
+// (or end), as the HFC's ids are: a new alert joining the group gives a new id.
 std::string FormatOrefAlertsJson(std::span<const PublishedAlert> alerts, UnixTime now, Mode mode,
                                  const OrefOptions& options = {});
 
