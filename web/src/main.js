@@ -44,6 +44,7 @@ $('lang-toggle').addEventListener('click', () => setLang(getLang() === 'en' ? 'u
 
 const map = new ConsoleMap($('map'), $('overlay'), { tileUrl: params.get('tiles') || localStorage.getItem('tocsin.tiles') || '' });
 probe.map = map.map;
+probe.console = map;
 let sensors = [];
 map.labelText = (tr) => `${Math.round((tr.speed_mps || 0) * 3.6)} ${t('units.kmh')} · ${Math.round(tr.alt_m || 0)} ${t('units.m')}`;
 map.countdownZones = () => {
