@@ -222,6 +222,9 @@ void Accept(std::shared_ptr<HttpServer::Core> core) {
     if (ec == net::error::operation_aborted || !core->acceptor.is_open()) return;
     if (!ec) {
       core->accepted.fetch_add(1, std::memory_order_relaxed);
+      // Stream frames are small and latency matters: no Nagle delay.
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<HttpSession>(core, std::move(socket))->Start();
     }
     // Errors such as EMFILE: keep accepting; the next attempt may succeed.
