@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -363,6 +365,46 @@ TEST(EventStore, TransactionIsAllOrNothingAndInvisibleUntilCommit) {
   auto seqs = store->AppendReports(more);
   ASSERT_TRUE(seqs.ok()) << seqs.status().message();
   EXPECT_EQ(seqs->first, 3);
+}
+
+// The pipeline thread writes while an HTTP thread reads through a StoreReader: the
+// reader sees only whole committed batches (WAL snapshots) and never blocks the writer.
+TEST(EventStore, ReaderOnAnotherThreadSeesOnlyWholeCommittedBatches) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  auto reader = store->OpenReader();
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  constexpr int kBatches = 150, kPerBatch = 40;
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0}, reads{0};
+  std::thread http([&] {
+    std::size_t last = 0;
+    while (!done.load()) {
+      auto reps = (*reader)->RecentReports(UnixTime(0), 1 << 20);
+      auto evs = (*reader)->AlertHistory({.since = UnixTime(0), .limit = 1 << 20});
+      if (!reps.ok() || !evs.ok() || reps->size() % kPerBatch != 0 || reps->size() < last) ++bad;
+      if (reps.ok()) last = reps->size();
+      ++reads;
+    }
+  });
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<ReportRecord> reps;
+    for (int i = 0; i < kPerBatch; ++i) reps.push_back(RadarReport(1000.0 + b * 100.0 + i));
+    std::vector<AlertEventRecord> evs = {
+        {Start(alert::AlertIdAllocator::Format('A', b + 1).str(), "Z", b * 100.0), Mode::kLive, false}};
+    auto tx = store->Begin();
+    ASSERT_TRUE(tx.ok()) << tx.status().message();
+    ASSERT_TRUE(tx->AppendReports(reps).ok());
+    ASSERT_TRUE(tx->AppendAlertEvents(evs).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  done = true;
+  http.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+  auto all = (*reader)->RecentReports(UnixTime(0), 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(all->size(), static_cast<std::size_t>(kBatches * kPerBatch));
 }
 
 TEST(EventStore, PruneDeletesOldReportsOnlyInChunksAndSeqsNeverRestart) {

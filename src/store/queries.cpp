@@ -96,7 +96,8 @@ Result<std::vector<StoredReport>> Queries::RecentReports(UnixTime since, std::in
     auto report = ingest::ParseReportLine(st.ColumnBytes(text_column), nullptr, where);
     if (!report.ok()) {
       st.Reset();
-      return Damaged(*db_, where, report.status().message());
+      return Status::Error(db_->path() + ": " + report.status().message() +
+                           " (a stored report cannot be read back: inspect it with sqlite3, or move the store aside)");
     }
     r.record.report = std::move(*report);
     r.record.report.time = UnixTime(st.ColumnDouble(2));
