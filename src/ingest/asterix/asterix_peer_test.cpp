@@ -509,15 +509,15 @@ void CompareSample(const std::string& sample) {
   }
 }
 
-class PeerSample : public ::testing::TestWithParam<const char*> {};
+class AsterixPeerSample : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(PeerSample, MatchesPeerOutputFieldByField) {
+TEST_P(AsterixPeerSample, MatchesPeerOutputFieldByField) {
   TOCSIN_REQUIRE_ASTERIX_SAMPLES();
   CompareSample(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Samples, PeerSample,
+    Samples, AsterixPeerSample,
     ::testing::Values("asterix_sample_data_cat048.raw", "asterix_sample_data_cat062cat065.raw",
                       "asterix_sample_data_cat_034_048.pcap", "asterix_sample_data_cat_062_065.pcap",
                       "cat048ed1.15.bin", "cat062ed1.12.bin", "cat062ed1.16.bin",

@@ -65,8 +65,8 @@ TEST(AsterixDecoder, RejectsRepetitionBeyondTheBlock) {
 }
 
 // The capture install/sample_data/asterix.pcap of the peer's repository is
-// CAT062 of an edition older than 1.18 (2008 data): the peer decoded it with the
-// 1.18 UAP and printed impossible values (latitudes of thousands of degrees, times
+// CAT062 recorded in May 2008 that does not follow the ed. 1.18 UAP: the peer
+// decoded it with the 1.18 UAP anyway and printed impossible values (latitudes of thousands of degrees, times
 // of track beyond 24 h, control characters in identifications). Our decoder must
 // reject every datagram with a message that says so.
 TEST(AsterixDecoder, MismatchedEditionCaptureIsRejected) {
@@ -173,7 +173,7 @@ TEST(AsterixDecoder, TruncationsAndBitFlipsNeverCrash) {
   EXPECT_GT(total, 0u);
 }
 
-TEST(Pcap, TruncatedCapturesFailCleanly) {
+TEST(AsterixPcap, TruncatedCapturesFailCleanly) {
   TOCSIN_REQUIRE_ASTERIX_SAMPLES();
   const auto bytes = ReadBytes(AsterixDir() / "samples" / "asterix_sample_data_cat_062_065.pcap");
   Result<PcapContents> full = ReadPcap(bytes);
@@ -199,7 +199,7 @@ TEST(Pcap, TruncatedCapturesFailCleanly) {
   }
 }
 
-TEST(Pcap, ReadsEveryDatagramOfTheCaptures) {
+TEST(AsterixPcap, ReadsEveryDatagramOfTheCaptures) {
   TOCSIN_REQUIRE_ASTERIX_SAMPLES();
   Result<PcapContents> r = ReadPcapFile((AsterixDir() / "samples" / "asterix_sample_data_cat_034_048.pcap").string());
   ASSERT_TRUE(r.ok()) << r.status().message();

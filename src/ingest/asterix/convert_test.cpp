@@ -12,15 +12,15 @@ namespace {
 
 constexpr double kMidnight = 1795478400.0;  // 2026-11-24T00:00:00Z, a multiple of 86400
 
-TEST(ResolveTimeOfDay, SameDay) {
+TEST(AsterixTimeOfDay, SameDay) {
   EXPECT_DOUBLE_EQ(ResolveTimeOfDay(3600.5, UnixTime(kMidnight + 3601)).seconds(), kMidnight + 3600.5);
 }
 
-TEST(ResolveTimeOfDay, PlotJustBeforeMidnightReceivedJustAfter) {
+TEST(AsterixTimeOfDay, PlotJustBeforeMidnightReceivedJustAfter) {
   EXPECT_DOUBLE_EQ(ResolveTimeOfDay(86399.0, UnixTime(kMidnight + 1)).seconds(), kMidnight - 1);
 }
 
-TEST(ResolveTimeOfDay, ReceiverClockBehindAcrossMidnight) {
+TEST(AsterixTimeOfDay, ReceiverClockBehindAcrossMidnight) {
   EXPECT_DOUBLE_EQ(ResolveTimeOfDay(0.5, UnixTime(kMidnight - 0.25)).seconds(), kMidnight + 0.5);
 }
 
@@ -42,7 +42,7 @@ ReportConfig Config() {
   return c;
 }
 
-TEST(ToReport, Cat048PlotIsA2dRadarReport) {
+TEST(AsterixToReport, Cat048PlotIsA2dRadarReport) {
   Result<Report> r = ToReport(Plot(), Config(), UnixTime(kMidnight + 27355));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->kind, ReportKind::kRadar);
@@ -55,13 +55,13 @@ TEST(ToReport, Cat048PlotIsA2dRadarReport) {
   EXPECT_NEAR(*PlotPressureAltitudeM(std::get<Cat048Record>(Plot().record)), 33000 * 0.3048, 1e-9);
 }
 
-TEST(ToReport, GarbledModeCGivesNoAltitude) {
+TEST(AsterixToReport, GarbledModeCGivesNoAltitude) {
   Cat048Record p = std::get<Cat048Record>(Plot().record);
   p.flight_level->garbled = true;
   EXPECT_FALSE(PlotPressureAltitudeM(p).has_value());
 }
 
-TEST(ToReport, ExtendedRangeUsedWhenErrSet) {
+TEST(AsterixToReport, ExtendedRangeUsedWhenErrSet) {
   DecodedRecord d = Plot();
   auto& p = std::get<Cat048Record>(d.record);
   p.descriptor = TargetReportDescriptor048{};
@@ -72,7 +72,7 @@ TEST(ToReport, ExtendedRangeUsedWhenErrSet) {
   EXPECT_DOUBLE_EQ(r->range_m, 257.0 * kMetresPerNm);
 }
 
-TEST(ToReport, UnknownSacSicIsRejectedWithAHint) {
+TEST(AsterixToReport, UnknownSacSicIsRejectedWithAHint) {
   ReportConfig c = Config();
   c.sensors.clear();
   Result<Report> r = ToReport(Plot(), c, UnixTime(kMidnight));
@@ -81,7 +81,7 @@ TEST(ToReport, UnknownSacSicIsRejectedWithAHint) {
   EXPECT_NE(r.status().message().find("sensor config"), std::string::npos) << r.status().message();
 }
 
-TEST(ToReport, PlotWithoutPositionIsRejected) {
+TEST(AsterixToReport, PlotWithoutPositionIsRejected) {
   DecodedRecord d = Plot();
   std::get<Cat048Record>(d.record).range_m.reset();
   Result<Report> r = ToReport(d, Config(), UnixTime(kMidnight));
@@ -89,7 +89,7 @@ TEST(ToReport, PlotWithoutPositionIsRejected) {
   EXPECT_NE(r.status().message().find("I048/040"), std::string::npos);
 }
 
-TEST(ToReport, Cat062TrackIsAPositionReport) {
+TEST(AsterixToReport, Cat062TrackIsAPositionReport) {
   Cat062Record t;
   t.source = DataSource{25, 100};
   t.time_of_track_s = 30911.6640625;
@@ -109,7 +109,7 @@ TEST(ToReport, Cat062TrackIsAPositionReport) {
   EXPECT_DOUBLE_EQ(*ToReport(d, Config(), UnixTime(kMidnight + 30912))->alt_m, 13198.0);
 }
 
-TEST(ToReports, SampleFilesConvert) {
+TEST(AsterixToReports, SampleFilesConvert) {
   TOCSIN_REQUIRE_ASTERIX_SAMPLES();
   const auto bytes = testing::ReadBytes(testing::AsterixDir() / "samples" / "asterix_sample_data_cat062cat065.raw");
   Result<std::vector<DecodedRecord>> recs = DecodeDatagram(bytes);
