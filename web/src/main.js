@@ -179,13 +179,16 @@ async function load(path, what) {
   }
 }
 
-async function pollHealth() {
+async function checkHealth() {
   try {
     const { data } = await api('/api/health');
     currentMode = data.mode === 'exercise' ? 'exercise' : 'live';
     setMode(currentMode);
     if (Number.isFinite(data.time)) observeServerTime(data.time);
   } catch (e) { /* the banners already say the server is unreachable */ }
+}
+async function pollHealth() {
+  await checkHealth();
   setTimeout(pollHealth, HEALTH_POLL_MS);
 }
 
@@ -212,7 +215,9 @@ async function pollTracks() {
 
 let lastEventTime = 0;
 async function loadHistory(since) {
-  const q = since ? `?since=${since}&limit=2000` : `?since=${Math.floor(serverNow() - 6 * 3600)}&limit=2000`;
+  // Event times are the server's (scenario) clock, which a demo runs in the past and
+  // faster than real time: the first load takes the newest events whatever their time.
+  const q = since ? `?since=${since}&limit=2000` : '?limit=1000';
   const data = await load(`/api/alerts/history${q}`, '/api/alerts/history');
   const events = data.events || [];
   zs.loadHistory(events);
@@ -232,7 +237,8 @@ function onAlertEvent(e, receivedAt) {
 
 async function start() {
   await map.loaded;
-  pollHealth();
+  await checkHealth(); // learn the server's clock before reading alert times
+  setTimeout(pollHealth, HEALTH_POLL_MS);
   const [zonesFc, regionsFc, sensorData] = await Promise.all([
     load('/api/zones', '/api/zones'),
     load('/api/regions', '/api/regions').catch(() => ({ type: 'FeatureCollection', features: [] })),

@@ -96,7 +96,6 @@ export class ConsoleMap {
     this.ctx = overlay.getContext('2d');
     this.zoneInfo = new Map(); // id -> {props, point}
     this.tracks = []; // last poll, with base positions for dead reckoning
-    this.trackXY = new Float64Array(0); // screen x,y of each track at the last overlay draw
     this.trackLL = new Float64Array(0); // lon,lat of each track at the last animate()
     this.selectedZones = new Set();
     this.zoneStates = new Map(); // id -> 'alert' | 'prealert' | 'cleared' (quiet: absent)
@@ -219,7 +218,6 @@ export class ConsoleMap {
   setTracks(list) {
     this.tracks = list;
     this.trackLL = new Float64Array(list.length * 2);
-    this.trackXY = new Float64Array(list.length * 2).fill(NaN);
     this.dangerRings = [];
     this.slowDirty = true;
     for (const tr of list) {
@@ -276,8 +274,10 @@ export class ConsoleMap {
     const hit = (layers) => this.map.queryRenderedFeatures(box, { layers: layers.filter((l) => this.map.getLayer(l)) })[0];
     if (this.showTracks) {
       let best = -1; let bestD = 12 * 12;
+      const pr = this.projector();
       for (let i = 0; i < this.tracks.length; i++) {
-        const dx = this.trackXY[2 * i] - point.x; const dy = this.trackXY[2 * i + 1] - point.y;
+        const [x, y] = pr(this.trackLL[2 * i], this.trackLL[2 * i + 1]);
+        const dx = x - point.x; const dy = y - point.y;
         if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = i; }
       }
       if (best >= 0) return { kind: 'track', id: this.tracks[best].id };
@@ -406,7 +406,6 @@ export class ConsoleMap {
       const tr = this.tracks[i];
       const [px, py] = pr(this.trackLL[2 * i], this.trackLL[2 * i + 1]);
       const p = { x: px, y: py };
-      this.trackXY[2 * i] = px; this.trackXY[2 * i + 1] = py;
       if (p.x < -20 || p.y < -20 || p.x > w + 20 || p.y > h + 20) continue;
       const sel = tr.id === this.selectedTrack;
       const icon = ICONS[tr.category] || ICONS.unknown;

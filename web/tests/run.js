@@ -118,8 +118,10 @@ async function findClickableZone(page, { exclude = [], region = null, notRegion 
       const hit = m.queryRenderedFeatures([p.x, p.y], { layers: ['zones-fill'] })[0];
       if (!hit || String(hit.properties.id) !== id) continue;
       let near = false;
+      const pr = cm.projector();
       for (let i = 0; i < cm.tracks.length; i++) {
-        const dx = cm.trackXY[2 * i] - p.x; const dy = cm.trackXY[2 * i + 1] - p.y;
+        const [tx, ty] = pr(cm.trackLL[2 * i], cm.trackLL[2 * i + 1]);
+        const dx = tx - p.x; const dy = ty - p.y;
         if (dx * dx + dy * dy < 40 * 40) { near = true; break; }
       }
       if (near) continue;
@@ -315,8 +317,9 @@ async function main() {
     await sleep(1500);
     const p = await page.evaluate(() => {
       const cm = window.__tocsin.console; const rect = cm.map.getContainer().getBoundingClientRect();
+      const pr = cm.projector();
       for (let i = 0; i < cm.tracks.length; i++) {
-        const x = cm.trackXY[2 * i]; const y = cm.trackXY[2 * i + 1];
+        const [x, y] = pr(cm.trackLL[2 * i], cm.trackLL[2 * i + 1]);
         if (x > 80 && y > 80 && x < rect.width - 80 && y < rect.height - 80) return { id: cm.tracks[i].id, x: rect.left + x, y: rect.top + y };
       }
       return null;
