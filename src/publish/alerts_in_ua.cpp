@@ -48,6 +48,19 @@ Result<PlaceNames> PlaceNames::FromCatalogFiles(const std::vector<std::string>& 
   return names;
 }
 
+namespace {
+
+// The two cities with oblast status have no polygon in ua-oblasts.geojson; their
+// names as alerts.in.ua writes them, by ISO 3166-2 code.
+const std::string* CityWithOblastStatus(const std::string& iso) {
+  static const std::string kKyiv = "м. Київ", kSevastopol = "м. Севастополь";
+  if (iso == "UA-30") return &kKyiv;
+  if (iso == "UA-40") return &kSevastopol;
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<long long> AlertIdNumber(const AlertId& id) {
   long long n = 0;
   bool any = false;
@@ -90,8 +103,11 @@ std::string FormatAlertsInUaActive(std::span<const PublishedAlert> alerts, const
     o["alert_type"] = options.alert_type;
     o["location_uid"] = a->zone_id.str();
     const std::string* oblast = names.Find(a->region.str());
+    if (!oblast) oblast = CityWithOblastStatus(a->region.str());
     o["location_oblast"] = oblast ? *oblast : a->region.str();
     const std::string* raion = names.Find(a->district);
+    // A zone that is its own district (Kyiv's city districts) names itself.
+    if (!raion && (a->district.empty() || a->district == a->zone_id.str())) raion = &a->zone_name;
     o["location_raion"] = raion ? *raion : a->district;
     std::string notes = a->note;
     if (exercise) notes = "EXERCISE" + (notes.empty() ? "" : ": " + notes);

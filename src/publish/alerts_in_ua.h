@@ -64,8 +64,9 @@ std::optional<long long> AlertIdNumber(const AlertId& id);
 UnixTime AlertsInUaLastModified(std::span<const PublishedAlert> alerts, UnixTime fallback);
 
 // The active.json body for the alerts active at `now` (started, not ended),
-// ordered by start. oblast/raion names come from `names` (the region/district id
-// when unknown). Exercise mode adds "mode":"exercise" at the top level and in
+// ordered by start. oblast/raion names come from `names`; Kyiv (UA-30) and
+// Sevastopol (UA-40) are known without them ("м. Київ"); a zone that is its own
+// district is its own raion; otherwise an unknown name is written as its id. Exercise mode adds "mode":"exercise" at the top level and in
 // every alert's notes.
 std::string FormatAlertsInUaActive(std::span<const PublishedAlert> alerts, const PlaceNames& names,
                                    UnixTime last_updated, UnixTime now, Mode mode,

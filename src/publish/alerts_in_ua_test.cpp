@@ -94,6 +94,22 @@ TEST(AlertsInUa, EndedAndFutureAlertsAreNotActiveAndExerciseIsMarked) {
   EXPECT_EQ(j["meta"]["last_updated_at"], "1970-01-01T00:00:00.000Z");
 }
 
+// Kyiv's city districts have parent UA-30, which ua-oblasts.geojson lacks, and
+// are their own districts.
+TEST(AlertsInUaRegression, KyivCityDistrictNamesItsCityAndItself) {
+  PublishedAlert a;
+  a.id = AlertId("A-5");
+  a.zone_id = ZoneId("UA80000000000624772");
+  a.zone_name = "Печерський район";
+  a.region = RegionId("UA-30");
+  a.district = "UA80000000000624772";
+  a.started = UnixTime(1);
+  std::vector<PublishedAlert> alerts = {a};
+  const json j = json::parse(FormatAlertsInUaActive(alerts, PlaceNames(), UnixTime(1), UnixTime(2), Mode::kLive));
+  EXPECT_EQ(j["alerts"][0]["location_oblast"], "м. Київ");
+  EXPECT_EQ(j["alerts"][0]["location_raion"], "Печерський район");
+}
+
 TEST(AlertsInUa, LastModifiedAnd304) {
   PublishedAlert a;
   a.id = AlertId("A-1");
