@@ -266,6 +266,28 @@ async function main() {
     await page.click('#op-clear-sel');
   });
 
+  test('operator: manual alert on a drawn polygon', async () => {
+    assert(token1, 'set TOCSIN_OPERATOR_TOKEN to an operator token of the server under test');
+    await page.evaluate(() => { for (const m of document.querySelectorAll('.msg')) m.remove(); });
+    await page.check('input[name=op-mode][value=draw]');
+    const z = await findClickableZone(page);
+    assert(z, 'no quiet zone on screen to draw around');
+    for (const [dx, dy] of [[-9, -7], [9, -7], [0, 9]]) await page.mouse.click(z.x + dx, z.y + dy);
+    await page.click('#op-draw-finish');
+    await page.waitForFunction(() => /3/.test(document.getElementById('op-draw-count').textContent), null, { timeout: 5000 });
+    await page.click('#op-issue-polygon');
+    const ok = await page.waitForSelector('.msg', { timeout: 10000 });
+    const text = await ok.textContent();
+    log(`  polygon issue: "${text}"`);
+    assert(!(await ok.getAttribute('class')).includes('error'), `polygon alert failed: ${text}`);
+    await page.waitForFunction((id) => window.__tocsin.zoneState(id) === 'alert', z.id, { timeout: 10000 });
+    await page.screenshot({ path: path.join(artifacts, 'polygon-alert.png') });
+    for (const id of text.match(/A-\d+/g) || []) await api(base, '/api/operator/cancel', { method: 'POST', token: token1, body: { alert: id } });
+    await page.waitForFunction((id) => window.__tocsin.zoneState(id) !== 'alert', z.id, { timeout: 10000 });
+    await page.click('#op-draw-clear');
+    await page.check('input[name=op-mode][value=select]');
+  });
+
   test('operator: alert over two regions needs a second operator', async () => {
     assert(token1 && token2, 'set TOCSIN_OPERATOR_TOKEN and TOCSIN_OPERATOR_TOKEN2 to two operators\' tokens');
     await page.evaluate(() => { for (const m of document.querySelectorAll('.msg')) m.remove(); });
