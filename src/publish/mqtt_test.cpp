@@ -64,8 +64,9 @@ bool CanConnect(int port) {
 // by the destructor.
 class Broker {
  public:
-  Broker(const TempDir& dir, int port) : port_(port) {
-    std::string conf = "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous true\npersistence false\n";
+  // `security`: config lines after the listener (default: anonymous access).
+  Broker(const TempDir& dir, int port, const std::string& security = "allow_anonymous true\n") : port_(port) {
+    std::string conf = "listener " + std::to_string(port) + " 127.0.0.1\n" + security + "persistence false\n";
     if (::geteuid() == 0) conf += "user root\n";
     const std::string conf_path = dir.Write("mosquitto-" + std::to_string(port) + ".conf", conf);
     const std::string log_path = dir.path() + "/mosquitto-" + std::to_string(port) + ".log";
@@ -97,9 +98,10 @@ class Broker {
 };
 
 // Topic -> payload of the first `count` messages a fresh subscriber receives.
-std::map<std::string, std::string> Subscribe(int port, int count, const std::string& topic = "tocsin/#") {
+std::map<std::string, std::string> Subscribe(int port, int count, const std::string& topic = "tocsin/#",
+                                             const std::string& options = "") {
   auto r = RunCommand(std::string(kSub) + " -h 127.0.0.1 -p " + std::to_string(port) + " -C " + std::to_string(count) +
-                      " -W 15 -v -t '" + topic + "'");
+                      " -W 15 -v -t '" + topic + "' " + options);
   std::map<std::string, std::string> out;
   std::istringstream in(r.output);
   for (std::string line; std::getline(in, line);) {
@@ -295,6 +297,67 @@ TEST(MqttBroker, ReconnectsAndRestoresRetainedStatesAfterABrokerRestart) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(json::parse(got.at("tocsin/live/zones/Z1"))["state"], "alert");
   EXPECT_EQ(json::parse(got.at("tocsin/live/zones/Z2"))["state"], "prealert");
+}
+
+
+TEST(MqttBroker, UsernameAndPasswordAreUsedAndABadPasswordNeverConnects) {
+  REQUIRE_MOSQUITTO();
+  if (!HaveProgram("/usr/bin/mosquitto_passwd")) GTEST_SKIP() << "mosquitto_passwd not installed";
+  TempDir dir;
+  const std::string pw = dir.path() + "/passwords";
+  ASSERT_EQ(RunCommand("/usr/bin/mosquitto_passwd -b -c '" + pw + "' siren s3cret").exit_code, 0);
+  const int port = FreePort();
+  Broker broker(dir, port, "allow_anonymous false\npassword_file " + pw + "\n");
+  ASSERT_TRUE(broker.up());
+  MqttConfig good;
+  good.port = port;
+  good.username = "siren";
+  good.password = "s3cret";
+  MqttConfig bad = good;
+  bad.password = "wrong";
+  bad.client_id = "tocsin-bad";
+  auto p = MqttPublisher::Start(good, Mode::kLive);
+  auto q = MqttPublisher::Start(bad, Mode::kLive);
+  ASSERT_TRUE(p.ok() && q.ok());
+  (*p)->Publish(State("Z1", SirenState::kAlert, 1));
+  (*q)->Publish(State("Z9", SirenState::kAlert, 1));
+  ASSERT_TRUE((*p)->WaitIdle(Seconds(10)));
+  EXPECT_FALSE((*q)->WaitIdle(Seconds(1.5)));
+  EXPECT_FALSE((*q)->counters().connected);
+  EXPECT_EQ((*q)->counters().published, 0u);
+  const auto got = Subscribe(port, 1, "tocsin/live/zones/#", "-u siren -P s3cret");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got.count("tocsin/live/zones/Z1"), 1u);
+}
+
+TEST(MqttBroker, TlsWithACaFile) {
+  REQUIRE_MOSQUITTO();
+  if (!HaveProgram("/usr/bin/openssl")) GTEST_SKIP() << "openssl not installed: cannot make test certificates";
+  TempDir dir;
+  const std::string d = "'" + dir.path() + "'/";
+  dir.Write("san.ext", "subjectAltName=IP:127.0.0.1\n");
+  const std::string cmds =
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + d + "ca.key -out " + d +
+      "ca.crt -days 2 -subj /CN=tocsin-test-ca && openssl req -newkey rsa:2048 -nodes -keyout " + d +
+      "server.key -out " + d + "server.csr -subj /CN=127.0.0.1 && openssl x509 -req -in " + d + "server.csr -CA " + d +
+      "ca.crt -CAkey " + d + "ca.key -CAcreateserial -out " + d + "server.crt -days 2 -extfile " + d + "san.ext";
+  auto made = RunCommand(cmds);
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const int port = FreePort();
+  Broker broker(dir, port,
+                "cafile " + dir.path() + "/ca.crt\ncertfile " + dir.path() + "/server.crt\nkeyfile " + dir.path() +
+                    "/server.key\nallow_anonymous true\n");
+  ASSERT_TRUE(broker.up());
+  MqttConfig c;
+  c.port = port;
+  c.ca_file = dir.path() + "/ca.crt";
+  auto p = MqttPublisher::Start(c, Mode::kExercise);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  (*p)->Publish(State("Z1", SirenState::kPreAlert, 5, "P-7"));
+  ASSERT_TRUE((*p)->WaitIdle(Seconds(10))) << "no TLS connection";
+  const auto got = Subscribe(port, 1, "tocsin/exercise/zones/#", "--cafile " + d + "ca.crt");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(json::parse(got.at("tocsin/exercise/zones/Z1"))["alert"], "P-7");
 }
 
 }  // namespace

@@ -2,17 +2,8 @@
 
 #include <algorithm>
 
-#include "publish/mode.h"
 
 namespace tocsin::publish {
-
-std::string_view ToString(Mode m) { return m == Mode::kExercise ? "exercise" : "live"; }
-
-std::optional<Mode> ParseMode(std::string_view s) {
-  if (s == "live") return Mode::kLive;
-  if (s == "exercise") return Mode::kExercise;
-  return std::nullopt;
-}
 
 std::string_view ToString(AlertKind k) { return k == AlertKind::kPreAlert ? "prealert" : "alert"; }
 
