@@ -10,6 +10,7 @@
 //   env: MOCK_ZONES, MOCK_REGIONS (GeoJSON paths; default ../data/zones/ua-*.geojson)
 // Operator tokens: op-alice (operator), op-bob (operator), sup-dana (supervisor),
 // view-carol (viewer).
+// Also GET /api/operator/pending as tocsin serve has it.
 // Test hooks (not part of the real API): POST /mock/drop-streams closes every SSE
 // stream; GET /mock/stats.
 
@@ -255,14 +256,19 @@ async function route(req, res) {
   }
   if (p === '/mock/stats') return sendJson(res, 200, { streams: streams.size, tracks: sim.count(), active: engine.active().length });
   if (p.startsWith('/api/operator/')) {
-    if (req.method === 'GET' && p === '/api/operator/whoami') return sendJson(res, 200, authenticate(req, { write: false }));
+    if (req.method === 'GET' && p === '/api/operator/whoami') {
+      const who = authenticate(req, { write: false });
+      return sendJson(res, 200, { ...who, may_act: who.role !== 'viewer' });
+    }
     if (req.method === 'GET' && p === '/api/operator/audit') {
       authenticate(req, { write: false });
       return sendJson(res, 200, { entries: audit.slice(-200) });
     }
-    if (req.method === 'GET' && p === '/api/operator/requests') {
+    if (req.method === 'GET' && p === '/api/operator/pending') {
       authenticate(req, { write: false });
-      return sendJson(res, 200, { requests: [...requests.values()] });
+      return sendJson(res, 200, {
+        requests: [...requests.values()].map((r) => ({ request: r.id, requested_by: r.operator, time: r.created, zones: r.zones, regions: r.regions, category: r.category, note: r.note })),
+      });
     }
     if (req.method === 'POST' && p === '/api/operator/alerts') {
       const who = authenticate(req);

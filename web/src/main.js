@@ -170,10 +170,13 @@ onLangChange(() => {
 });
 
 // ------------------------------------------------------------ data loading
-async function load(path, what) {
+// GET with the error shown; retries with backoff until it works, or returns
+// `fallback` after one failure when one is given (optional data).
+async function load(path, what, fallback) {
   for (let attempt = 0; ; attempt++) {
     try { return (await api(path)).data; } catch (e) {
       reportError(t('act.load', { what }), e);
+      if (fallback !== undefined) return fallback;
       await new Promise((r) => setTimeout(r, Math.min(30000, 2000 * 2 ** attempt)));
     }
   }
@@ -218,7 +221,7 @@ async function loadHistory(since) {
   // Event times are the server's (scenario) clock, which a demo runs in the past and
   // faster than real time: the first load takes the newest events whatever their time.
   const q = since ? `?since=${since}&limit=2000` : '?limit=1000';
-  const data = await load(`/api/alerts/history${q}`, '/api/alerts/history');
+  const data = await load(`/api/alerts/history${q}`, '/api/alerts/history', { events: [] });
   const events = data.events || [];
   zs.loadHistory(events);
   for (const e of events) lastEventTime = Math.max(lastEventTime, e.time || 0);
@@ -241,12 +244,12 @@ async function start() {
   setTimeout(pollHealth, HEALTH_POLL_MS);
   const [zonesFc, regionsFc, sensorData] = await Promise.all([
     load('/api/zones', '/api/zones'),
-    load('/api/regions', '/api/regions').catch(() => ({ type: 'FeatureCollection', features: [] })),
-    load('/api/sensors', '/api/sensors'),
+    load('/api/regions', '/api/regions', { type: 'FeatureCollection', features: [] }),
+    load('/api/sensors', '/api/sensors', { sensors: [] }),
   ]);
   map.setZones(zonesFc);
   map.setRegions(regionsFc && regionsFc.features ? regionsFc : { type: 'FeatureCollection', features: [] });
-  sensors = sensorData.sensors || [];
+  sensors = (sensorData && sensorData.sensors) || [];
   map.setSensors(sensors);
   probe.zonesLoaded = map.zoneInfo.size;
   await loadHistory(null);

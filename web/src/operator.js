@@ -67,12 +67,15 @@ export class OperatorPanel {
     $('op-audit-refresh').addEventListener('click', () => this.loadAudit());
   }
 
-  get canWrite() { return !!this.session && this.session.role !== 'viewer'; }
+  get canWrite() {
+    if (!this.session) return false;
+    return typeof this.session.may_act === 'boolean' ? this.session.may_act : this.session.role !== 'viewer';
+  }
 
   async login(token, { quiet = false } = {}) {
     try {
       const { data } = await api('/api/operator/whoami', { token });
-      this.session = { token, operator: data.operator, role: data.role };
+      this.session = { token, operator: data.operator, role: data.role, may_act: data.may_act };
       sessionStorage.setItem('tocsin.token', token);
       $('op-token').value = '';
       if (!quiet) message(t('msg.loggedIn', { operator: data.operator }));
@@ -199,15 +202,16 @@ export class OperatorPanel {
     } catch (e) { reportError(t('act.confirm', { id }), e); }
   }
 
-  // Optional server list of pending requests (not in the contract's must-have list);
-  // without it the panel shows the requests made from this browser.
+  // Pending requests from GET /api/operator/pending ({"requests":[{request,
+  // requested_by, time, zones, regions, category, note}]}); a server without it
+  // leaves the panel showing the requests made from this browser.
   async refreshPending() {
     if (!this.serverListsRequests || !this.session) return;
     try {
-      const { data } = await api('/api/operator/requests', { token: this.session.token });
+      const { data } = await api('/api/operator/pending', { token: this.session.token });
       const fresh = new Map();
       for (const r of data.requests || []) {
-        fresh.set(r.id, { request: r.id, regions: r.regions || [], zones: r.zones ? r.zones.length : null, operator: r.operator });
+        fresh.set(r.request, { request: r.request, regions: r.regions || [], zones: Array.isArray(r.zones) ? r.zones.length : null, operator: r.requested_by });
       }
       this.pending = fresh;
       this.render();
@@ -231,7 +235,7 @@ export class OperatorPanel {
     $('op-panel').hidden = !s;
     if (!s) return;
     $('op-who').textContent = t('op.loggedIn', { operator: s.operator, role: s.role });
-    $('op-viewer').hidden = s.role !== 'viewer';
+    $('op-viewer').hidden = this.canWrite;
     for (const id of ['op-issue-zones', 'op-issue-polygon', 'op-cancel-sel', 'op-cancel-all']) $(id).disabled = !this.canWrite;
     $('op-selected').textContent = t('op.selected', { n: this.selected.size });
     $('op-selected-list').innerHTML = [...this.selected].map((z) => `<span title="${esc(z)}">${esc(this.zoneName(z))}</span>`).join('');

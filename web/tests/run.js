@@ -131,6 +131,16 @@ async function findClickableZone(page, { exclude = [], region = null, notRegion 
   }, { exclude, region, notRegion });
 }
 
+// Logs in through the panel (if not yet) and sets the map-click mode.
+async function operatorMode(page, mode) {
+  if (await page.isHidden('#op-panel')) {
+    await page.fill('#op-token', token1);
+    await page.click('#op-login button[type=submit]');
+    await page.waitForSelector('#op-panel:not([hidden])', { timeout: 10000 });
+  }
+  await page.check(`input[name=op-mode][value=${mode}]`);
+}
+
 async function main() {
   const base = await startServer();
   log(`server: ${base}${usingMock ? ' (mock, 300 tracks)' : ''}`);
@@ -234,10 +244,7 @@ async function main() {
 
   test('operator: manual alert issued and cancelled through the panel', async () => {
     assert(token1, 'set TOCSIN_OPERATOR_TOKEN to an operator token of the server under test');
-    await page.fill('#op-token', token1);
-    await page.click('#op-login button[type=submit]');
-    await page.waitForSelector('#op-panel:not([hidden])', { timeout: 10000 });
-    await page.check('input[name=op-mode][value=select]');
+    await operatorMode(page, 'select');
     await page.evaluate(() => window.__tocsin.console.map.jumpTo({ center: [24.5, 49.5], zoom: 7 }));
     await sleep(1500);
     const z = await findClickableZone(page);
@@ -269,7 +276,7 @@ async function main() {
   test('operator: manual alert on a drawn polygon', async () => {
     assert(token1, 'set TOCSIN_OPERATOR_TOKEN to an operator token of the server under test');
     await page.evaluate(() => { for (const m of document.querySelectorAll('.msg')) m.remove(); });
-    await page.check('input[name=op-mode][value=draw]');
+    await operatorMode(page, 'draw');
     const z = await findClickableZone(page);
     assert(z, 'no quiet zone on screen to draw around');
     for (const [dx, dy] of [[-9, -7], [9, -7], [0, 9]]) await page.mouse.click(z.x + dx, z.y + dy);
@@ -291,6 +298,7 @@ async function main() {
   test('operator: alert over two regions needs a second operator', async () => {
     assert(token1 && token2, 'set TOCSIN_OPERATOR_TOKEN and TOCSIN_OPERATOR_TOKEN2 to two operators\' tokens');
     await page.evaluate(() => { for (const m of document.querySelectorAll('.msg')) m.remove(); });
+    await operatorMode(page, 'select');
     const a = await findClickableZone(page);
     assert(a, 'no first zone');
     const b = await findClickableZone(page, { exclude: [a.id], notRegion: a.region });
