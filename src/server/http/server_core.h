@@ -6,6 +6,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
+
+#include <boost/asio/post.hpp>
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -27,15 +30,52 @@ class SessionBase {
   virtual ~SessionBase() = default;
   // Closes the connection soon; callable from any thread.
   virtual void Shutdown() = 0;
+  // Stream sessions: posts a pump of the subscription onto the session's strand.
+  virtual void Wake() {}
+};
+
+// Coalesces stream wake-ups from the publishing thread: a publish to N subscribers
+// costs one cross-thread post to the io_context, not N; the io thread that runs the
+// batch then posts each session's pump to its strand (cheap from inside an io thread).
+class WakeBatcher : public std::enable_shared_from_this<WakeBatcher> {
+ public:
+  explicit WakeBatcher(net::io_context& ioc) : ioc_(ioc) {}
+  // Thread-safe; called under the Broadcaster's lock, so it only queues.
+  void Add(std::weak_ptr<SessionBase> session) {
+    bool first;
+    {
+      std::lock_guard lock(mu_);
+      first = pending_.empty();
+      pending_.push_back(std::move(session));
+    }
+    if (first) net::post(ioc_, [self = shared_from_this()] { self->Run(); });
+  }
+
+ private:
+  void Run() {
+    std::vector<std::weak_ptr<SessionBase>> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(pending_);
+    }
+    for (auto& w : batch) {
+      if (auto s = w.lock()) s->Wake();
+    }
+  }
+  net::io_context& ioc_;
+  std::mutex mu_;
+  std::vector<std::weak_ptr<SessionBase>> pending_;
 };
 
 struct HttpServer::Core {
-  Core(net::io_context& io, ServerOptions opts) : ioc(io), options(std::move(opts)), acceptor(io) {}
+  Core(net::io_context& io, ServerOptions opts)
+      : ioc(io), options(std::move(opts)), acceptor(io), wakes(std::make_shared<WakeBatcher>(io)) {}
 
   net::io_context& ioc;
   const ServerOptions options;
   Router router;
   tcp::acceptor acceptor;
+  std::shared_ptr<WakeBatcher> wakes;
 
   // Returns false when the server is stopping (the caller must close at once).
   bool Register(SessionBase* s, std::weak_ptr<SessionBase> w) {

@@ -100,15 +100,11 @@ class SseSession : public SessionBase, public std::enable_shared_from_this<SseSe
     if (!core_->Register(this, weak_from_this())) return;
     registered_ = true;
     core_->streams_open.fetch_add(1);
-    std::weak_ptr<SseSession> weak = weak_from_this();
-    auto ex = stream_.get_executor();
+    std::weak_ptr<SessionBase> weak = weak_from_this();
+    auto wakes = core_->wakes;
     sub_ = endpoint_.broadcaster->Subscribe(
         filter,
-        [weak, ex] {
-          net::post(ex, [weak] {
-            if (auto s = weak.lock()) s->Pump();
-          });
-        },
+        [weak, wakes] { wakes->Add(weak); },
         endpoint_.queue_capacity, LastEventId(request_));
     std::string hello = endpoint_.hello
                             ? endpoint_.hello(request_, filter)
@@ -131,6 +127,9 @@ class SseSession : public SessionBase, public std::enable_shared_from_this<SseSe
 
   void Shutdown() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+  void Wake() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Pump(); });
   }
 
  private:
@@ -253,6 +252,9 @@ class WsSession : public SessionBase, public std::enable_shared_from_this<WsSess
     ws_.async_accept(raw_, [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
   }
 
+  void Wake() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->Pump(); });
+  }
   void Shutdown() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       if (self->closed_) return;
@@ -275,15 +277,11 @@ class WsSession : public SessionBase, public std::enable_shared_from_this<WsSess
   void OnAccept(beast::error_code ec) {
     if (ec) return Close();
     accepted_ = true;
-    std::weak_ptr<WsSession> weak = weak_from_this();
-    auto ex = ws_.get_executor();
+    std::weak_ptr<SessionBase> weak = weak_from_this();
+    auto wakes = core_->wakes;
     sub_ = endpoint_.broadcaster->Subscribe(
         filter_,
-        [weak, ex] {
-          net::post(ex, [weak] {
-            if (auto s = weak.lock()) s->Pump();
-          });
-        },
+        [weak, wakes] { wakes->Add(weak); },
         endpoint_.queue_capacity, LastEventId(request_));
     std::string hello = endpoint_.hello
                             ? endpoint_.hello(request_, filter_)
