@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -180,61 +181,92 @@ void FigureManySubscribers(size_t n, int burst) {
   server.Stop();
 }
 
-// Figure 2: latency from Publish() to the client having parsed the frame.
+// Figure 2, child side: `n` SSE clients in one epoll loop; each frame's latency is
+// now - the publish timestamp it carries (steady_clock is system-wide, so it is
+// comparable across the two processes). Sends back {samples, p50, p99, max} in us.
+int LatencyChild(int in_fd, int out_fd, size_t n, int messages) {
+  RaiseFdLimit();
+  uint16_t port = 0;
+  if (read(in_fd, &port, sizeof port) != sizeof port) return 1;
+  std::vector<int> fds = OpenSse(port, n, "/api/stream");
+  int64_t ready = static_cast<int64_t>(fds.size());
+  (void)!write(out_fd, &ready, sizeof ready);
+  int epfd = epoll_create1(0);
+  for (size_t i = 0; i < fds.size(); ++i) {
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.u64 = i;
+    epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &e);
+  }
+  std::vector<double> lat_us;
+  lat_us.reserve(fds.size() * static_cast<size_t>(messages));
+  const size_t expected = fds.size() * static_cast<size_t>(messages);
+  std::vector<std::string> acc(fds.size());
+  std::vector<epoll_event> events(1024);
+  char buf[65536];
+  while (lat_us.size() < expected) {
+    int k = epoll_wait(epfd, events.data(), static_cast<int>(events.size()), 10000);
+    if (k <= 0) break;
+    for (int j = 0; j < k; ++j) {
+      size_t i = events[j].data.u64;
+      ssize_t r;
+      while ((r = recv(fds[i], buf, sizeof buf, 0)) > 0) acc[i].append(buf, static_cast<size_t>(r));
+      size_t pos;
+      while ((pos = acc[i].find("\n\n")) != std::string::npos) {
+        size_t t = acc[i].find("{\"t\":");
+        if (t != std::string::npos && t < pos) {
+          int64_t sent = std::strtoll(acc[i].c_str() + t + 5, nullptr, 10);
+          lat_us.push_back((NowNs() - sent) / 1e3);
+        }
+        acc[i].erase(0, pos + 2);
+      }
+    }
+  }
+  std::sort(lat_us.begin(), lat_us.end());
+  auto pct = [&](double p) {
+    return lat_us.empty() ? 0.0 : lat_us[std::min(lat_us.size() - 1, static_cast<size_t>(p * lat_us.size()))];
+  };
+  double result[4] = {static_cast<double>(lat_us.size()), pct(0.50), pct(0.99), lat_us.empty() ? 0.0 : lat_us.back()};
+  (void)!write(out_fd, result, sizeof result);
+  for (int fd : fds) close(fd);
+  return 0;
+}
+
+// Figure 2: latency from Publish() to the client having parsed the frame; clients in a
+// forked process so the server's CPU time can be reported on its own.
 void FigureLatency(size_t subscribers, int messages, int spacing_ms) {
+  int to_child[2], from_child[2];
+  if (pipe(to_child) != 0 || pipe(from_child) != 0) return;
+  pid_t pid = fork();
+  if (pid == 0) _exit(LatencyChild(to_child[0], from_child[1], subscribers, messages));
   auto bc = std::make_shared<Broadcaster>();
   HttpServer server(ServerOptions{.port = 0}, 2);
   StreamEndpoint ep;
   ep.broadcaster = bc;
   server.router().Sse("/api/stream", ep);
   if (!server.Start().ok()) return;
-  std::vector<int> fds = OpenSse(server.port(), subscribers, "/api/stream");
-  std::vector<double> lat_us;
-  lat_us.reserve(subscribers * static_cast<size_t>(messages));
-  std::atomic<bool> stop{false};
-  std::thread reader([&] {
-    int epfd = epoll_create1(0);
-    for (size_t i = 0; i < fds.size(); ++i) {
-      epoll_event e{};
-      e.events = EPOLLIN;
-      e.data.u64 = i;
-      epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &e);
-    }
-    std::vector<std::string> acc(fds.size());
-    std::vector<epoll_event> events(1024);
-    char buf[65536];
-    while (!stop.load()) {
-      int k = epoll_wait(epfd, events.data(), static_cast<int>(events.size()), 50);
-      for (int j = 0; j < k; ++j) {
-        size_t i = events[j].data.u64;
-        ssize_t r;
-        while ((r = recv(fds[i], buf, sizeof buf, 0)) > 0) acc[i].append(buf, static_cast<size_t>(r));
-        size_t pos;
-        while ((pos = acc[i].find("\n\n")) != std::string::npos) {
-          size_t t = acc[i].find("{\"t\":");
-          if (t != std::string::npos && t < pos) {
-            int64_t sent = std::strtoll(acc[i].c_str() + t + 5, nullptr, 10);
-            lat_us.push_back((NowNs() - sent) / 1e3);
-          }
-          acc[i].erase(0, pos + 2);
-        }
-      }
-    }
-    close(epfd);
-  });
+  uint16_t port = server.port();
+  (void)!write(to_child[1], &port, sizeof port);
+  int64_t ready = 0;
+  if (read(from_child[0], &ready, sizeof ready) != sizeof ready) return;
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (bc->stats().subscribers < static_cast<uint64_t>(ready) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  double cpu0 = ProcessCpuSeconds();
   for (int m = 0; m < messages; ++m) {
     bc->Publish("alert", {}, "{\"t\":" + std::to_string(NowNs()) + ",\"zone\":\"bench\"}");
     std::this_thread::sleep_for(std::chrono::milliseconds(spacing_ms));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  stop = true;
-  reader.join();
-  std::sort(lat_us.begin(), lat_us.end());
-  auto pct = [&](double p) { return lat_us.empty() ? 0.0 : lat_us[std::min(lat_us.size() - 1, size_t(p * lat_us.size()))]; };
-  printf("publish -> SSE client latency, %zu subscriber(s), %d messages %d ms apart: samples %zu/%zu, p50 %.0f us, p99 %.0f us, max %.0f us\n",
-         fds.size(), messages, spacing_ms, lat_us.size(), fds.size() * static_cast<size_t>(messages), pct(0.50), pct(0.99),
-         lat_us.empty() ? 0.0 : lat_us.back());
-  for (int fd : fds) close(fd);
+  double result[4] = {0, 0, 0, 0};
+  (void)!read(from_child[0], result, sizeof result);
+  double cpu = ProcessCpuSeconds() - cpu0;
+  waitpid(pid, nullptr, 0);
+  printf("publish -> SSE client latency, %lld subscriber(s), %d messages %d ms apart: samples %.0f/%lld, "
+         "p50 %.0f us, p99 %.0f us, max %.0f us; server CPU %.0f us per message (load average %.1f)\n",
+         static_cast<long long>(ready), messages, spacing_ms, result[0],
+         static_cast<long long>(ready) * messages, result[1], result[2], result[3], cpu * 1e6 / messages,
+         LoadAverage());
   server.Stop();
 }
 

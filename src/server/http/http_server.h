@@ -76,7 +76,8 @@ class HttpServer {
   // The bound port (the ephemeral one when options.port was 0). REQUIRES: Start() ok.
   uint16_t port() const;
   // Closes the listener and every open connection (streams included); with an owned
-  // io_context also joins its threads. Idempotent.
+  // io_context also joins its threads. Idempotent. REQUIRES: not called from a
+  // handler or any other code running on the io_context.
   void Stop();
 
   Stats stats() const;
