@@ -344,8 +344,10 @@ std::string FormatCapAtomFeed(std::span<const PublishedAlert> alerts, const zone
   for (std::size_t i = 0; i < alerts.size(); ++i) {
     all_msgs.push_back(CapMessagesOf(alerts[i], config, mode));
   }
-  for (std::size_t i = 0; i < alerts.size(); ++i)
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    if (alerts[i].zone_index >= catalog.zones().size()) continue;  // not of this catalog: left out
     for (std::size_t k = 0; k < all_msgs[i].size(); ++k) entries.push_back({i, &all_msgs[i], k});
+  }
   auto newer = [](const Entry& x, const Entry& y) {
     const auto& mx = (*x.msgs)[x.index];
     const auto& my = (*y.msgs)[y.index];

@@ -93,8 +93,8 @@ struct AtomOptions {
 
 // Atom 1.0 feed of the newest messages of `alerts` (newest first). Each entry
 // links to /cap/alerts/<identifier>.xml (under config.base_url). `now` is the
-// feed's <updated> when there are no entries. REQUIRES: every alert's zone_index
-// is valid in `catalog`.
+// feed's <updated> when there are no entries. Alerts whose zone_index is not in
+// `catalog` are left out.
 std::string FormatCapAtomFeed(std::span<const PublishedAlert> alerts, const zones::Catalog& catalog, Mode mode,
                               const CapConfig& config, UnixTime now, const AtomOptions& options = {});
 

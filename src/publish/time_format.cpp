@@ -40,7 +40,14 @@ Civil CivilFromDays(std::int64_t z) {
 // 0 = Sunday.
 int WeekdayFromDays(std::int64_t z) { return static_cast<int>(z >= -4 ? (z + 4) % 7 : (z + 5) % 7 + 6); }
 
-std::int64_t FloorSeconds(UnixTime t) { return static_cast<std::int64_t>(std::floor(t.seconds())); }
+// Clamped to +-1e11 s (years -1200..5100) so that no input, however wrong
+// (NaN, infinities), makes the conversions undefined.
+std::int64_t FloorSeconds(UnixTime t) {
+  const double s = t.seconds();
+  if (!(s > -1e11)) return -100000000000LL;
+  if (!(s < 1e11)) return 100000000000LL;
+  return static_cast<std::int64_t>(std::floor(s));
+}
 
 // Days (since epoch) of the last Sunday of the month.
 std::int64_t LastSunday(std::int64_t year, int month) {
@@ -101,7 +108,9 @@ std::string FormatIso8601WithOffset(UnixTime t, int utc_offset_minutes) {
 }
 
 std::string FormatUtcMillis(UnixTime t) {
-  const double ms_total = std::floor(t.seconds() * 1000.0 + 1e-6);
+  const double secs = static_cast<double>(FloorSeconds(t));
+  const double frac = std::isfinite(t.seconds()) && std::abs(t.seconds()) < 1e11 ? t.seconds() - secs : 0.0;
+  const double ms_total = std::floor((secs + frac) * 1000.0 + 1e-6);
   const auto ms_i = static_cast<std::int64_t>(ms_total);
   std::int64_t secs = ms_i >= 0 ? ms_i / 1000 : (ms_i - 999) / 1000;
   const int ms = static_cast<int>(ms_i - secs * 1000);

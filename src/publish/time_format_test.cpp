@@ -1,6 +1,8 @@
 #include "publish/time_format.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <ctime>
 #include <filesystem>
 
@@ -19,6 +21,15 @@ TEST(TimeFormat, UtcMillis) {
   EXPECT_EQ(FormatUtcMillis(UnixTime(1757203400.123)), "2025-09-07T00:03:20.123Z");
   EXPECT_EQ(FormatUtcMillis(UnixTime(0)), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatUtcMillis(UnixTime(1757203400.9999)), "2025-09-07T00:03:20.999Z");
+}
+
+TEST(TimeFormat, AbsurdTimesDoNotCrash) {
+  for (double t : {std::nan(""), 1e300, -1e300, std::numeric_limits<double>::infinity()}) {
+    EXPECT_FALSE(FormatIso8601WithOffset(UnixTime(t), 0).empty());
+    EXPECT_FALSE(FormatUtcMillis(UnixTime(t)).empty());
+    EXPECT_FALSE(FormatHttpDate(UnixTime(t)).empty());
+    EXPECT_FALSE(FormatIsraelLocal(UnixTime(t)).empty());
+  }
 }
 
 TEST(TimeFormat, HttpDateRoundTripsAndAcceptsTheThreeRfc7231Forms) {
