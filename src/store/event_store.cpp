@@ -21,6 +21,7 @@ internal::ConnectionSettings Settings(const StoreOptions& o) {
   s.busy_timeout_ms = o.busy_timeout_ms;
   s.cache_kib = o.cache_kib;
   s.wal_autocheckpoint_pages = o.wal_autocheckpoint_pages;
+  s.max_row_bytes = o.max_row_bytes;
   return s;
 }
 

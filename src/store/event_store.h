@@ -18,6 +18,16 @@
 // internally synchronised (one mutex: its queries run one at a time); open one per
 // thread for parallel reads. One process at a time may hold an EventStore on a file
 // (a lock file "<path>.lock" enforces it); readers are not limited.
+//
+// Typical use by the pipeline thread:
+//   auto store = EventStore::Open({.path = "events.db"});          // at start-up
+//   auto restored = (*store)->Restore(Mode::kLive);               // ids, open alerts
+//   auto recent = (*store)->RecentReports(now - Seconds(300), 100000);  // re-feed
+//   ...per batch:
+//   auto tx = (*store)->Begin();
+//   tx->AppendReports(reports); tx->AppendAlertEvents(decisions);
+//   if (tx->Commit().ok()) publish(decisions);  // never publish before the commit
+//   ...every minute or so: while (Prune(now - kDefaultReportRetention) == 20000) {}
 #pragma once
 
 #include <cstdint>
@@ -53,6 +63,9 @@ struct StoreOptions {
   std::int64_t cache_kib = 16 * 1024;  // page cache per connection
   // The -wal file is copied back into the database every this many pages (4 KiB each).
   int wal_autocheckpoint_pages = 4096;
+  // A row (or one value) longer than this is refused with an error instead of
+  // stored (defence against an oversized input reaching the store).
+  int max_row_bytes = 64 << 20;
 };
 
 // What a restarted server needs from the log.

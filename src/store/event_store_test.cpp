@@ -407,6 +407,37 @@ TEST(EventStore, ReaderOnAnotherThreadSeesOnlyWholeCommittedBatches) {
   EXPECT_EQ(all->size(), static_cast<std::size_t>(kBatches * kPerBatch));
 }
 
+TEST(EventStore, FailedTransactionRollsBackWholeAndKeepsItsFirstError) {
+  TempDir dir;
+  auto opened = EventStore::Open(StoreOptions{.path = dir.File("events.db"), .max_row_bytes = 4096});
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  EventStore& store = **opened;
+  {
+    auto tx = store.Begin();
+    ASSERT_TRUE(tx.ok());
+    std::vector<AlertEventRecord> evs = {{Start("A-000001", "Z", 1000), Mode::kLive, false}};
+    ASSERT_TRUE(tx->AppendAlertEvents(evs).ok());
+    ReportRecord huge = RadarReport(1000);
+    huge.format = RawFormat::kAsterix;
+    huge.raw.assign(10000, '\x7f');  // over max_row_bytes
+    std::vector<ReportRecord> reps = {RadarReport(999), huge};
+    auto r = tx->AppendReports(reps);
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(r.status().message(), HasSubstr("too big"));
+    EXPECT_THAT(r.status().message(), HasSubstr("max_row_bytes"));
+    EXPECT_THAT(r.status().message(), HasSubstr(dir.File("events.db")));
+    Status again = tx->Commit();
+    EXPECT_FALSE(again.ok());
+    EXPECT_EQ(again.message(), r.status().message());  // the first error, not a new one
+  }
+  auto st = store.Restore();
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  EXPECT_EQ(st->last_alert_event_seq, 0);  // the event before the failure is gone too
+  EXPECT_EQ(st->last_report_seq, 0);
+  std::vector<ReportRecord> ok = {RadarReport(1001)};
+  EXPECT_TRUE(store.AppendReports(ok).ok());  // the store goes on
+}
+
 TEST(EventStore, PruneDeletesOldReportsOnlyInChunksAndSeqsNeverRestart) {
   TempDir dir;
   auto store = OpenOrDie(dir.File("events.db"));

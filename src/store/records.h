@@ -57,7 +57,9 @@ struct AlertEventRecord {
 // An alert decision read back from the store.
 struct StoredAlertEvent {
   std::int64_t seq = 0;
-  alert::AlertEvent event;  // parsed back with alert::ParseAlertLogLine
+  // Parsed back with alert::ParseAlertLogLine; a default event (empty `alert`) when
+  // the line's kind is one this version does not know (the line is still given).
+  alert::AlertEvent event;
   std::string line;         // the alert-log JSON line as stored (ToJsonLine's output)
   Mode mode = Mode::kLive;
   bool manual = false;

@@ -102,6 +102,7 @@ Status CheckOrCreateSchema(Db& db, bool create) {
 }
 
 Status CommonPragmas(Db& db, const ConnectionSettings& s) {
+  sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, s.max_row_bytes);
   std::string sql = "PRAGMA cache_size = -" + std::to_string(s.cache_kib) + "; PRAGMA temp_store = MEMORY;";
   return db.Exec(sql.c_str());
 }

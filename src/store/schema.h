@@ -20,6 +20,7 @@ struct ConnectionSettings {
   int busy_timeout_ms = 5000;
   std::int64_t cache_kib = 16 * 1024;
   int wal_autocheckpoint_pages = 4096;
+  int max_row_bytes = 64 << 20;
 };
 
 // Opens the writer connection: creates the file and schema when missing, refuses a

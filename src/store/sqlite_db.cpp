@@ -66,17 +66,27 @@ Result<std::int64_t> Db::QueryInt(const char* sql) {
 
 Stmt::~Stmt() { sqlite3_finalize(s_); }
 
-void Stmt::BindInt(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
-void Stmt::BindDouble(int i, double v) { sqlite3_bind_double(s_, i, v); }
+void Stmt::Note(int rc) {
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+}
+void Stmt::BindInt(int i, std::int64_t v) { Note(sqlite3_bind_int64(s_, i, v)); }
+void Stmt::BindDouble(int i, double v) { Note(sqlite3_bind_double(s_, i, v)); }
 void Stmt::BindText(int i, std::string_view v) {
-  sqlite3_bind_text64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC, SQLITE_UTF8);
+  Note(sqlite3_bind_text64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 void Stmt::BindBlob(int i, std::string_view v) {
-  sqlite3_bind_blob64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC);
+  Note(sqlite3_bind_blob64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC));
 }
-void Stmt::BindNull(int i) { sqlite3_bind_null(s_, i); }
+void Stmt::BindNull(int i) { Note(sqlite3_bind_null(s_, i)); }
 
 Result<bool> Stmt::Step() {
+  if (bind_error_ != SQLITE_OK) {
+    int rc = bind_error_;
+    Reset();
+    return db_->Error("binding a value of \"" + std::string(sqlite3_sql(s_)) + "\"", rc,
+                      (rc & 0xff) == SQLITE_TOOBIG ? "the value is longer than the store's max_row_bytes: it was refused"
+                                                   : std::string_view());
+  }
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -92,6 +102,7 @@ Status Stmt::Run() {
 }
 
 void Stmt::Reset() {
+  bind_error_ = SQLITE_OK;
   sqlite3_reset(s_);
   sqlite3_clear_bindings(s_);
 }

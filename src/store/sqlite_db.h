@@ -52,13 +52,14 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  // Bind by 1-based index. Text and blobs are copied by SQLite only when needed
-  // (SQLITE_TRANSIENT is not used: the bytes must stay alive until Step/Reset).
+  // Bind by 1-based index. Text and blobs are not copied (SQLITE_STATIC):
+  // REQUIRES: the bytes stay alive until the statement is stepped and reset.
   void BindInt(int i, std::int64_t v);
   void BindDouble(int i, double v);
   void BindText(int i, std::string_view v);
   void BindBlob(int i, std::string_view v);
   void BindNull(int i);
+  // A failed bind (e.g. a value over the length limit) is reported by the next Step.
 
   // Ok(true) when a row is available, Ok(false) when done.
   Result<bool> Step();
@@ -73,8 +74,10 @@ class Stmt {
   std::string ColumnBytes(int i) const;
 
  private:
+  void Note(int rc);  // keeps the first failed bind's code
   Db* db_;
   sqlite3_stmt* s_;
+  int bind_error_ = 0;
 };
 
 }  // namespace tocsin::store::internal
