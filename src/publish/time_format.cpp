@@ -108,9 +108,9 @@ std::string FormatIso8601WithOffset(UnixTime t, int utc_offset_minutes) {
 }
 
 std::string FormatUtcMillis(UnixTime t) {
-  const double secs = static_cast<double>(FloorSeconds(t));
-  const double frac = std::isfinite(t.seconds()) && std::abs(t.seconds()) < 1e11 ? t.seconds() - secs : 0.0;
-  const double ms_total = std::floor((secs + frac) * 1000.0 + 1e-6);
+  const double whole = static_cast<double>(FloorSeconds(t));
+  const double frac = std::isfinite(t.seconds()) && std::abs(t.seconds()) < 1e11 ? t.seconds() - whole : 0.0;
+  const double ms_total = std::floor((whole + frac) * 1000.0 + 1e-6);
   const auto ms_i = static_cast<std::int64_t>(ms_total);
   std::int64_t secs = ms_i >= 0 ? ms_i / 1000 : (ms_i - 999) / 1000;
   const int ms = static_cast<int>(ms_i - secs * 1000);
