@@ -17,6 +17,8 @@ ROOT=$(pwd)
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "test-web: no Chromium at $CHROMIUM; run scripts/install-deps.sh (Debian package chromium) or set CHROMIUM"; exit 1; }
 ./scripts/build-web.sh
+echo "test-web: unit tests (zone states, dictionaries)"
+node web/tests/unit.js
 
 DEMO_PID=""
 cleanup() { if [ -n "$DEMO_PID" ]; then kill "$DEMO_PID" 2>/dev/null || true; wait "$DEMO_PID" 2>/dev/null || true; fi; }
