@@ -217,6 +217,8 @@ TEST(EventStore, RestoreMatchesReadAlertLogStateOnTheSameEvents) {
       Start("A-000001", "Z1", 10), Start("P-000001", "Z2", 11), Start("A-000002", "Z3", 12),
       End("A-000001", "Z1", 20),   Start("A-000007", "Z4", 21), End("P-000001", "Z2", 22),
       Start("P-000004", "Z5", 23), End("A-000002", "Z3", 24),  Start("A-000002", "Z3", 25),  // restarted id
+      End("A-000009", "Z6", 26),                                                             // end without start
+      Start("A-000007", "Z4", 27),                                                           // started twice
   };
   {
     auto w = alert::JsonlAlertLogWriter::Open(dir.File("alerts.jsonl"), false);
@@ -237,13 +239,14 @@ TEST(EventStore, RestoreMatchesReadAlertLogStateOnTheSameEvents) {
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(got->alert_log.next_alert, expected->next_alert);
   EXPECT_EQ(got->alert_log.next_prealert, expected->next_prealert);
-  EXPECT_EQ(got->alert_log.next_alert, 8u);
+  EXPECT_EQ(got->alert_log.next_alert, 10u);
   EXPECT_EQ(got->alert_log.next_prealert, 5u);
   EXPECT_EQ(got->alert_log.open, expected->open);
   ASSERT_EQ(got->open_events.size(), 3u);
   EXPECT_EQ(got->open_events[0].event.alert.str(), "A-000002");
   EXPECT_EQ(got->open_events[0].seq, 9);
-  EXPECT_EQ(got->last_alert_event_seq, 9);
+  EXPECT_EQ(got->open_events[1].event.time, UnixTime(27));  // the latest start, at the first one's place
+  EXPECT_EQ(got->last_alert_event_seq, 11);
 }
 
 TEST(EventStore, RestoreByModeKeepsIdCountersGlobal) {

@@ -1,7 +1,6 @@
 #include "store/queries.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
 
 #include "alert/alert_ids.h"
@@ -27,7 +26,15 @@ constexpr const char* kHistoryAllZones =
 constexpr const char* kAudit =
     "SELECT seq, time, operator, role, action, detail, result FROM "
     "(SELECT * FROM audit WHERE time >= ?1 ORDER BY seq DESC LIMIT ?2) ORDER BY seq";
-constexpr const char* kAllEvents = "SELECT seq, line, mode, manual FROM alert_events ORDER BY seq";
+// Every id with its kind (for the id counters; no JSON parsing).
+constexpr const char* kAllIds = "SELECT alert, kind FROM alert_events";
+// The alerts still open: those whose last event (in the mode asked for) is a start,
+// listed at the position of their first start, as alert::ReadAlertLogState lists them.
+constexpr const char* kOpenAlerts =
+    "SELECT e.seq, e.line, e.mode, e.manual FROM alert_events e "
+    "JOIN (SELECT alert, max(seq) AS last, min(CASE WHEN kind IN ('start', 'prestart') THEN seq END) AS first "
+    "      FROM alert_events WHERE ?1 IS NULL OR mode = ?1 GROUP BY alert) g ON e.seq = g.last "
+    "WHERE e.kind IN ('start', 'prestart') ORDER BY g.first";
 
 Status Damaged(const Db& db, const std::string& where, const std::string& why) {
   return Status::Error(db.path() + ": " + where + ": " + why +
@@ -66,7 +73,8 @@ Result<std::unique_ptr<Queries>> Queries::Prepare(Db* db) {
                {kHistory, &q->history_},
                {kHistoryAllZones, &q->history_all_},
                {kAudit, &q->audit_},
-               {kAllEvents, &q->all_events_}};
+               {kAllIds, &q->all_ids_},
+               {kOpenAlerts, &q->open_alerts_}};
   for (auto& s : stmts) {
     auto st = db->Prepare(s.sql);
     if (!st.ok()) return st.status();
@@ -166,43 +174,49 @@ Result<RestoredState> Queries::Restore(std::optional<Mode> mode) {
   } guard{this};
 
   RestoredState state;
-  // Alert events: the same fold as alert::ReadAlertLogState over a JSON Lines log.
-  std::map<std::string, StoredAlertEvent> open;  // alert id -> its start
-  std::vector<std::string> order;
-  Stmt& st = *all_events_;
-  while (true) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    auto parsed = ReadAlertEventRow(*db_, st);
-    if (!parsed.ok()) {
-      st.Reset();
-      return parsed.status();
+  // Alert events: the same result as alert::ReadAlertLogState's fold over the log
+  // (tested against it), computed without parsing every line: counters from the ids,
+  // the open alerts by SQL, their lines parsed with alert::ParseAlertLogLine.
+  {
+    Stmt& st = *all_ids_;
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto kind = alert::ParseAlertEventKind(st.ColumnBytes(1));
+      if (!kind) continue;  // a kind this version does not know
+      const bool pre = alert::IsPreAlert(*kind);
+      if (auto n = alert::AlertIdAllocator::Number(pre ? 'P' : 'A', st.ColumnBytes(0))) {
+        auto& next = pre ? state.alert_log.next_prealert : state.alert_log.next_alert;
+        next = std::max(next, *n + 1);
+      }
     }
-    StoredAlertEvent& e = *parsed;
-    state.last_alert_event_seq = e.seq;
-    if (e.event.alert.empty()) continue;  // a kind this version does not know
-    const bool pre = alert::IsPreAlert(e.event.kind);
-    if (auto n = alert::AlertIdAllocator::Number(pre ? 'P' : 'A', e.event.alert.str())) {
-      auto& next = pre ? state.alert_log.next_prealert : state.alert_log.next_alert;
-      next = std::max(next, *n + 1);
-    }
-    if (mode && e.mode != *mode) continue;
-    const std::string id = e.event.alert.str();
-    if (alert::IsStart(e.event.kind)) {
-      if (!open.count(id)) order.push_back(id);
-      open[id] = std::move(e);
-    } else {
-      open.erase(id);
-    }
+    st.Reset();
   }
-  st.Reset();
-  for (const auto& id : order)
-    if (auto it = open.find(id); it != open.end()) {
-      state.alert_log.open.push_back(it->second.event);
-      state.open_events.push_back(std::move(it->second));
-      open.erase(it);  // an id restarted after its end is listed once
+  {
+    auto seq = db_->QueryInt("SELECT coalesce(max(seq), 0) FROM alert_events");
+    if (!seq.ok()) return seq.status();
+    state.last_alert_event_seq = *seq;
+  }
+  {
+    Stmt& st = *open_alerts_;
+    std::string_view m = mode ? ToString(*mode) : std::string_view();
+    if (mode) st.BindText(1, m);
+    else st.BindNull(1);
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto e = ReadAlertEventRow(*db_, st);
+      if (!e.ok()) {
+        st.Reset();
+        return e.status();
+      }
+      state.alert_log.open.push_back(e->event);
+      state.open_events.push_back(std::move(*e));
     }
+    st.Reset();
+  }
 
   {
     auto s = db_->Prepare("SELECT max(time) FROM reports");

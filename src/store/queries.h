@@ -34,7 +34,8 @@ class Queries {
   std::unique_ptr<Stmt> history_;
   std::unique_ptr<Stmt> history_all_;
   std::unique_ptr<Stmt> audit_;
-  std::unique_ptr<Stmt> all_events_;
+  std::unique_ptr<Stmt> all_ids_;
+  std::unique_ptr<Stmt> open_alerts_;
 };
 
 // Reads one alert_events row (columns seq, line, mode, manual) from `st`.

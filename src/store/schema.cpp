@@ -32,6 +32,7 @@ CREATE TABLE alert_events(
   manual INTEGER NOT NULL CHECK (manual IN (0, 1))
 );
 CREATE INDEX alert_events_by_zone ON alert_events(zone, seq);
+CREATE INDEX alert_events_by_alert ON alert_events(alert, seq);
 CREATE INDEX alert_events_by_time ON alert_events(time);
 CREATE TABLE audit(
   seq      INTEGER PRIMARY KEY,
