@@ -274,3 +274,35 @@ TEST(LineIngestDocTest, DocumentedShellRecipeIsAccepted) {
 
 }  // namespace
 }  // namespace tocsin::ingest::net
+
+namespace tocsin::ingest::net {
+namespace {
+
+// Mutated and truncated lines are refused with a reason, never accepted, never crash.
+TEST(LineIngestRobustnessTest, CorruptedSignedLinesAreAllRejected) {
+  ManualClock clock{UnixTime(kNow)};
+  auto counters = std::make_shared<IngestCounters>();
+  LineIngestConfig c;
+  c.keys = Keys();
+  LineIngest ingest(c, clock, counters);
+  PeerInfo peer{Transport::kTcp, "127.0.0.1:1", 2, ""};
+  const std::string good = SignLine(RadarJson(), *c.keys->Find("RAD-01"));
+  // Accepted once; a variant differing only in the MAC's hex case is then a replay.
+  ASSERT_TRUE(ingest.Process(good, peer).ok());
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line = good;
+    int edits = 1 + next() % 3;
+    for (int k = 0; k < edits; ++k) line[next() % line.size()] = static_cast<char>(next() >> 8);
+    if (next() % 4 == 0) line.resize(next() % line.size());
+    if (line == good) continue;
+    if (ingest.Process(line, peer).ok()) ++accepted;
+  }
+  EXPECT_EQ(accepted, 0);
+  for (std::size_t n = 0; n < good.size(); ++n) EXPECT_FALSE(ingest.Process(good.substr(0, n), peer).ok());
+}
+
+}  // namespace
+}  // namespace tocsin::ingest::net
