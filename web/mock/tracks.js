@@ -124,7 +124,13 @@ export function createTrackSim({ count, now, seed = 1 }) {
         const tip = [k.pos[0] + (k.vel[0] / tr.speed) * ahead, k.pos[1] + (k.vel[1] / tr.speed) * ahead];
         const pieces = [];
         if (tr.category !== 'aircraft') {
-          pieces.push({ type: 'corridor', geometry: { type: 'Polygon', coordinates: [corridorRing(k.pos, tip, 1.5, 1.5 + ahead * 0.08)] } });
+          // As tocsin serve sends corridors: centre line + half width; tracks whose id
+          // ends in 4 send a widening polygon instead (the console draws both).
+          if (tr.id.endsWith('4')) {
+            pieces.push({ type: 'corridor', geometry: { type: 'Polygon', coordinates: [corridorRing(k.pos, tip, 1.5, 1.5 + ahead * 0.08)] } });
+          } else {
+            pieces.push({ type: 'corridor', half_width_m: 3000, geometry: { type: 'LineString', coordinates: [toLonLat(k.pos), toLonLat(tip)] } });
+          }
           if (tr.category !== 'drone' && tr.category !== 'unknown') {
             pieces.push({ type: 'ellipse', geometry: { type: 'Polygon', coordinates: [ellipseRing(tr.end, 6, 3, (k.heading * Math.PI) / 180)] } });
           }

@@ -46,7 +46,7 @@ const map = new ConsoleMap($('map'), $('overlay'), { tileUrl: params.get('tiles'
 probe.map = map.map;
 probe.console = map;
 let sensors = [];
-map.labelText = (tr) => `${Math.round((tr.speed_mps || 0) * 3.6)} ${t('units.kmh')} · ${Math.round(tr.alt_m || 0)} ${t('units.m')}`;
+map.labelText = (tr) => `${Math.round((tr.speed_mps || 0) * 3.6)} ${t('units.kmh')} · ${Number.isFinite(tr.alt_m) ? `${Math.round(tr.alt_m)} ${t('units.m')}` : `— ${t('units.m')}`}`;
 map.countdownZones = () => {
   const now = serverNow(); const out = [];
   for (const a of zs.activeAlerts()) {

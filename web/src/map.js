@@ -106,6 +106,7 @@ export class ConsoleMap {
     this.showTrails = true;
     this.showDanger = true;
     this.dangerRings = [];
+    this.dangerLines = [];
     this.slow = document.createElement('canvas'); // cached trails + danger pieces
     this.slowCtx = this.slow.getContext('2d');
     this.slowDirty = true;
@@ -219,11 +220,17 @@ export class ConsoleMap {
     this.tracks = list;
     this.trackLL = new Float64Array(list.length * 2);
     this.dangerRings = [];
+    this.dangerLines = [];
     this.slowDirty = true;
     for (const tr of list) {
       for (const p of tr.danger?.pieces || []) {
         const g = p.geometry;
         if (!g) continue;
+        // A corridor may come as its centre line plus half_width_m (tocsin serve).
+        if (g.type === 'LineString' && g.coordinates.length >= 2) {
+          this.dangerLines.push({ line: g.coordinates, halfWidth: Number(p.half_width_m) || 0 });
+          continue;
+        }
         const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
         const red = p.type === 'ellipse' || p.type === 'disc';
         for (const poly of polys) if (poly[0]) this.dangerRings.push({ ring: poly[0], red });
@@ -343,6 +350,17 @@ export class ConsoleMap {
         for (const d of this.dangerRings) if (d.red === red) { path(d.ring); ctx.closePath(); }
         ctx.fillStyle = fill; ctx.fill(); ctx.strokeStyle = stroke; ctx.stroke();
       }
+      // Corridors given as centre line + half width: a wide translucent stroke.
+      ctx.lineCap = 'round'; ctx.lineJoin = 'round';
+      const C = 40075016.686;
+      for (const d of this.dangerLines) {
+        const lat = d.line[0][1];
+        const px = (2 * d.halfWidth * sx) / (C * Math.cos((lat * Math.PI) / 180));
+        ctx.beginPath(); path(d.line);
+        ctx.lineWidth = Math.max(1, px); ctx.strokeStyle = 'rgba(255,159,28,0.12)'; ctx.stroke();
+        ctx.lineWidth = 0.8; ctx.strokeStyle = 'rgba(255,159,28,0.55)'; ctx.stroke();
+      }
+      ctx.lineCap = 'butt';
     }
     if (this.showTrails && this.showTracks) {
       ctx.lineWidth = 1.3;
