@@ -27,7 +27,7 @@
 //   auto tx = (*store)->Begin();
 //   tx->AppendReports(reports); tx->AppendAlertEvents(decisions);
 //   if (tx->Commit().ok()) publish(decisions);  // never publish before the commit
-//   ...every minute or so: while (Prune(now - kDefaultReportRetention) == 20000) {}
+//   ...every few seconds: (*store)->Prune(now - kDefaultReportRetention);  // <= 5,000 rows, ~10 ms
 #pragma once
 
 #include <cstdint>
@@ -167,8 +167,9 @@ class EventStore final : public StoreQueries {
   // same key supersedes. Never deletes alert events, audit entries, the latest
   // checkpoint of a key, or the newest report (so report seqs never restart).
   // Returns the number of reports deleted; call again while it equals max_rows.
+  // Costs about 2 us per report deleted (5,000: ~10 ms the caller waits).
   // Freed pages are reused by later appends (the file does not shrink).
-  Result<std::int64_t> Prune(UnixTime older_than, std::int64_t max_rows = 20000);
+  Result<std::int64_t> Prune(UnixTime older_than, std::int64_t max_rows = 5000);
 
   // Queries on the writer connection (for the pipeline thread, e.g. at start-up).
   Result<std::vector<StoredReport>> RecentReports(UnixTime since, std::int64_t limit) override;

@@ -3,6 +3,7 @@
 //   or not); items/s = reports/s.
 //   BM_AppendAlertEvents/<batch>: alert events per transaction.
 //   BM_PipelineBatch/<reports>: reports + 2 alert events + a checkpoint in one transaction.
+//   BM_Prune: one retention call deleting 20,000 reports.
 //   BM_RecentReports: reading back 10,000 reports (restart re-feed).
 //   BM_Restore/<events>: Restore over a log of that many alert events.
 #include <benchmark/benchmark.h>
@@ -105,6 +106,32 @@ void BM_PipelineBatch(benchmark::State& state) {
   state.SetItemsProcessed(total);
 }
 BENCHMARK(BM_PipelineBatch)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+// Steady state of retention: each iteration appends 20,000 newer reports (untimed)
+// and prunes the 20,000 oldest in one call (timed: how long the pipeline waits).
+void BM_Prune(benchmark::State& state) {
+  TempDir dir;
+  auto store = OpenOrAbort(dir.File("bench.db"));
+  double t = 1.757e9;
+  auto fill = [&] {
+    for (int i = 0; i < 20; ++i) {
+      store->AppendReports(Batch(1000, t));
+      t += 1.0;
+    }
+  };
+  for (int i = 0; i < 5; ++i) fill();
+  std::int64_t total = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    fill();
+    state.ResumeTiming();
+    auto n = store->Prune(UnixTime(t - 100.0), 20000);
+    if (!n.ok() || *n != 20000) state.SkipWithError("prune failed");
+    total += 20000;
+  }
+  state.SetItemsProcessed(total);
+}
+BENCHMARK(BM_Prune)->Unit(benchmark::kMillisecond);
 
 void BM_RecentReports(benchmark::State& state) {
   TempDir dir;
