@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../web"
 command -v npm >/dev/null || { echo "build-web: npm not found; install nodejs and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ ! -f node_modules/.package-lock.json ]; then
   echo "build-web: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 else
   echo "build-web: node_modules up to date with package-lock.json"
 fi

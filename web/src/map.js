@@ -168,8 +168,12 @@ export class ConsoleMap {
       this.zoneInfo.set(String(f.properties.id), { props: f.properties, point: labelPoint(f.geometry), geometry: f.geometry, rings: mercRings(f.geometry) });
     }
     this.map.getSource('zones').setData(fc);
-    const b = boundsOf(fc);
-    if (b) this.map.fitBounds(b, { padding: 20, duration: 0 });
+    this.zoneBounds = boundsOf(fc);
+    this.fitZones();
+  }
+
+  fitZones() {
+    if (this.zoneBounds) this.map.fitBounds(this.zoneBounds, { padding: 20, duration: 0 });
   }
 
   setRegions(fc) { this.map.getSource('regions').setData(fc); }
