@@ -1,3 +1,5 @@
+#include <google/protobuf/stubs/logging.h>
+
 #include <limits>
 
 #include "ingest/sapient/convert.h"
@@ -7,6 +9,9 @@ namespace tocsin::ingest::sapient {
 Status ParseSapientMessage(std::string_view body, SapientMessage* out) {
   if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     return Status::Error("SAPIENT message of " + std::to_string(body.size()) + " bytes is too large");
+  // Protobuf logs (to stderr) each invalid UTF-8 string it meets: a hostile sender
+  // must not be able to flood the log; the refusal is counted and reported instead.
+  google::protobuf::LogSilencer quiet;
   if (!out->ParseFromArray(body.data(), static_cast<int>(body.size())))
     return Status::Error("not a SAPIENT v2 SapientMessage (" + std::to_string(body.size()) +
                          " bytes that protobuf cannot parse); check the sender speaks BSI Flex 335 v2.0 with a "

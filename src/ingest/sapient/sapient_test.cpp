@@ -292,7 +292,7 @@ TEST(SapientConvertTest, TruncatedAndCorruptedFramesNeverCrash) {
     for (int k = 0; k < 3; ++k) b[rng() % b.size()] = static_cast<char>(rng());
     (void)DecodeSapientFrame(b, nodes, nullptr);
   }
-  EXPECT_FALSE(SplitFrames(std::string("\x05\x00\x00\x00ab", 6), 100).ok());
+  EXPECT_FALSE(SplitFrames(std::string("\x05\x00\x00\x00" "ab", 6), 100).ok());
   EXPECT_FALSE(SplitFrames(std::string("\xff\xff\x00\x00", 4), 100).ok());
   EXPECT_FALSE(SplitFrames(std::string("\x01\x00", 2), 100).ok());
   EXPECT_TRUE(SplitFrames("", 100).ok());
