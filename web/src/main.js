@@ -268,13 +268,14 @@ async function start() {
   });
   setInterval(refreshActive, ACTIVE_POLL_MS);
   pollTracks();
-  map.map.once('idle', () => {
+  // Ready for tests once the overlay has drawn the zones (two frames later).
+  requestAnimationFrame(() => requestAnimationFrame(() => {
     probe.zonesRendered = map.zonesRenderedCount();
     $('test-probe').dataset.zonesLoaded = probe.zonesLoaded;
     $('test-probe').dataset.zonesRendered = probe.zonesRendered;
     probe.ready = true;
     $('test-probe').dataset.ready = '1';
-  });
+  }));
 }
 
 function frame() {

@@ -1,13 +1,16 @@
-// The MapLibre map holds the static base: zone catalog and region outlines (no tile
-// server unless a raster tile URL is configured), sensors with coverage, the operator's
-// selected zones and drawn polygon. Everything that changes often — zone alert colours,
-// track icons, trails, predicted danger pieces, labels (speed/altitude, countdowns) —
-// is drawn on a 2D overlay canvas: zone colours, trails and danger on a cached layer
-// redrawn when they or the view change, icons every frame. The WebGL map then renders
-// only when the view moves, which keeps hundreds of moving tracks smooth even with
-// software GL (headless Chromium without a GPU), and needs no glyph or sprite server.
-// The map never rotates or tilts, so the overlay projects with a cheap affine map of
-// Web Mercator coordinates.
+// The console map. MapLibre GL JS provides the camera and the interaction (drag, zoom,
+// inertia, optional raster tiles); everything is drawn on a 2D overlay canvas in
+// three layers:
+//   base  — zone catalog, region outlines, sensors and their coverage;
+//   slow  — zone alert colours, selection, drawn polygon, trails, predicted danger
+//           pieces, countdowns (change at most a few times a second);
+//   fast  — track icons and labels, every frame at the dead-reckoned positions.
+// Base and slow are cached canvases with a margin around the view: while the view pans
+// or zooms they are only translated and scaled, and redrawn when it stops (or when a
+// pan leaves the margin). With software GL (headless Chromium without a GPU) a WebGL
+// frame of the 1,476 zone polygons costs hundreds of milliseconds; this way neither
+// live tracks nor panning wait for it. No glyph, sprite or tile server is needed. The
+// map never rotates or tilts, so projection is an affine map of Web Mercator.
 
 import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -33,21 +36,30 @@ function mercRings(geometry) {
   return out;
 }
 
-export const LAYER_GROUPS = {
-  sensors: ['sensors'],
-  coverage: ['coverage-fill', 'coverage-line'],
-  regions: ['regions-line'],
-};
+const MARGIN = 0.25; // cached layers extend this fraction of the view on every side
+const EARTH_C = 40075016.686; // metres per Web Mercator unit at the equator
 
-function circleRing(lat, lon, radiusM, n = 64) {
-  const ring = [];
-  const kLat = radiusM / 111320;
-  const kLon = radiusM / (111320 * Math.cos((lat * Math.PI) / 180));
-  for (let i = 0; i <= n; i++) {
-    const b = (2 * Math.PI * i) / n;
-    ring.push([lon + kLon * Math.sin(b), lat + kLat * Math.cos(b)]);
+function ringsBox(rings) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const r of rings) {
+    for (let i = 0; i < r.length; i += 2) {
+      if (r[i] < b[0]) b[0] = r[i]; if (r[i] > b[2]) b[2] = r[i];
+      if (r[i + 1] < b[1]) b[1] = r[i + 1]; if (r[i + 1] > b[3]) b[3] = r[i + 1];
+    }
   }
-  return ring;
+  return b;
+}
+
+// Even-odd point-in-polygon over all rings (outer rings and holes) in Mercator units.
+function insideRings(x, y, rings) {
+  let inside = false;
+  for (const r of rings) {
+    for (let i = 0, j = r.length - 2; i < r.length; j = i, i += 2) {
+      const yi = r[i + 1]; const yj = r[j + 1];
+      if ((yi > y) !== (yj > y) && x < ((r[j] - r[i]) * (y - yi)) / (yj - yi) + r[i]) inside = !inside;
+    }
+  }
+  return inside;
 }
 
 // Centroid of a zone for labels: vertex mean of the outer ring of its largest polygon.
@@ -92,8 +104,19 @@ export class ConsoleMap {
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+    // Without a tile layer the WebGL canvas shows nothing: make it transparent so it
+    // costs no compositing (the page background is the map colour).
+    this.hasTiles = !!tileUrl;
+    if (!this.hasTiles) this.map.getCanvas().style.opacity = '0'; // still takes the pointer events
     this.overlay = overlay;
     this.ctx = overlay.getContext('2d');
+    this.base = document.createElement('canvas'); // cached base layer
+    this.baseCtx = this.base.getContext('2d');
+    this.baseDirty = true;
+    this.regionRings = [];
+    this.sensorList = [];
+    this.drawPts = []; this.drawClosed = false;
+    this.showSensors = true; this.showCoverage = true; this.showRegions = true;
     this.zoneInfo = new Map(); // id -> {props, point}
     this.tracks = []; // last poll, with base positions for dead reckoning
     this.trackLL = new Float64Array(0); // lon,lat of each track at the last animate()
@@ -115,41 +138,17 @@ export class ConsoleMap {
     this.loaded = new Promise((resolve) => this.map.on('load', () => { this.addLayers(); resolve(); }));
     this.map.on('render', () => { if (!this.animating) this.drawOverlay(); });
     this.map.on('resize', () => this.sizeOverlay());
-    this.map.on('move', () => { this.slowDirty = true; });
+    // Redraw the cached layers sharp once the view has rested for 150 ms.
+    let rest = null;
+    this.map.on('move', () => clearTimeout(rest));
+    this.map.on('moveend', () => {
+      clearTimeout(rest);
+      rest = setTimeout(() => { this.slowDirty = true; this.baseDirty = true; this.map.triggerRepaint(); }, 150);
+    });
     this.sizeOverlay();
   }
 
-  addLayers() {
-    const m = this.map;
-    drawTrackIcons();
-    m.addSource('regions', { type: 'geojson', data: empty() });
-    m.addSource('zones', { type: 'geojson', data: empty(), promoteId: 'id' });
-    m.addSource('coverage', { type: 'geojson', data: empty() });
-    m.addSource('sensors', { type: 'geojson', data: empty() });
-    m.addSource('selected', { type: 'geojson', data: empty() });
-    m.addSource('draw', { type: 'geojson', data: empty() });
-
-    m.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': '#2b3b4f', 'fill-opacity': 0.3 } });
-    m.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#4a5d75', 'line-width': 0.4 } });
-    m.addLayer({ id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#a9b8cc', 'line-width': 1.2 } });
-    m.addLayer({ id: 'zones-selected', type: 'line', source: 'selected', paint: { 'line-color': '#4fc3ff', 'line-width': 3 } });
-    m.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#58a6ff', 'fill-opacity': 0.04 } });
-    m.addLayer({
-      id: 'coverage-line', type: 'line', source: 'coverage',
-      paint: { 'line-color': ['case', ['get', 'stale'], '#777777', '#58a6ff'], 'line-width': 1, 'line-opacity': 0.5 },
-    });
-    m.addLayer({
-      id: 'sensors', type: 'circle', source: 'sensors',
-      paint: {
-        'circle-radius': ['match', ['get', 'type'], 'radar', 5, 'acoustic', 3, 4],
-        'circle-color': ['case', ['get', 'stale'], '#6b6b6b', ['match', ['get', 'type'], 'radar', '#58a6ff', 'acoustic', '#b388ff', '#8bc34a']],
-        'circle-stroke-color': '#0d1520', 'circle-stroke-width': 1,
-      },
-    });
-    m.addLayer({ id: 'draw-fill', type: 'fill', source: 'draw', filter: ['==', '$type', 'Polygon'], paint: { 'fill-color': '#4fc3ff', 'fill-opacity': 0.15 } });
-    m.addLayer({ id: 'draw-line', type: 'line', source: 'draw', paint: { 'line-color': '#4fc3ff', 'line-width': 2, 'line-dasharray': [2, 1] } });
-    m.addLayer({ id: 'draw-pts', type: 'circle', source: 'draw', filter: ['==', '$type', 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#4fc3ff' } });
-  }
+  addLayers() { drawTrackIcons(); }
 
   sizeOverlay() {
     const c = this.map.getCanvas();
@@ -159,15 +158,17 @@ export class ConsoleMap {
     this.overlay.style.width = `${w}px`; this.overlay.style.height = `${h}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.slowDirty = true;
+    this.baseDirty = true;
   }
 
   setZones(fc) {
     this.zoneInfo.clear();
     for (const f of fc.features) {
       if (!f.properties || f.properties.id === undefined || !f.geometry) continue;
-      this.zoneInfo.set(String(f.properties.id), { props: f.properties, point: labelPoint(f.geometry), geometry: f.geometry, rings: mercRings(f.geometry) });
+      this.zoneInfo.set(String(f.properties.id), { props: f.properties, point: labelPoint(f.geometry), rings: mercRings(f.geometry) });
     }
-    this.map.getSource('zones').setData(fc);
+    for (const z of this.zoneInfo.values()) z.box = ringsBox(z.rings);
+    this.baseDirty = true;
     this.zoneBounds = boundsOf(fc);
     this.fitZones();
   }
@@ -176,20 +177,16 @@ export class ConsoleMap {
     if (this.zoneBounds) this.map.fitBounds(this.zoneBounds, { padding: 20, duration: 0 });
   }
 
-  setRegions(fc) { this.map.getSource('regions').setData(fc); }
+  setRegions(fc) {
+    this.regionRings = [];
+    for (const f of fc.features || []) if (f.geometry) this.regionRings.push(...mercRings(f.geometry));
+    this.baseDirty = true;
+  }
 
   setSensors(list) {
-    const pts = []; const cov = [];
-    for (const s of list) {
-      if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) continue;
-      const props = { id: s.id, type: s.type, stale: !!s.stale };
-      pts.push({ type: 'Feature', properties: props, geometry: { type: 'Point', coordinates: [s.lon, s.lat] } });
-      if (Number.isFinite(s.range_m) && s.range_m > 0) {
-        cov.push({ type: 'Feature', properties: props, geometry: { type: 'Polygon', coordinates: [circleRing(s.lat, s.lon, s.range_m)] } });
-      }
-    }
-    this.map.getSource('sensors').setData({ type: 'FeatureCollection', features: pts });
-    this.map.getSource('coverage').setData({ type: 'FeatureCollection', features: cov });
+    this.sensorList = list.filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon))
+      .map((s) => ({ ...s, mx: mercX(s.lon), my: mercY(s.lat) }));
+    this.baseDirty = true;
   }
 
   setZoneState(id, state) {
@@ -210,12 +207,7 @@ export class ConsoleMap {
 
   setSelectedZones(ids) {
     this.selectedZones = new Set(ids);
-    const features = [];
-    for (const id of ids) {
-      const z = this.zoneInfo.get(id);
-      if (z) features.push({ type: 'Feature', properties: { id }, geometry: z.geometry });
-    }
-    this.map.getSource('selected').setData({ type: 'FeatureCollection', features });
+    this.slowDirty = true;
   }
 
   // One /api/tracks poll. Trails and danger pieces are kept as screen-ready paths;
@@ -263,12 +255,8 @@ export class ConsoleMap {
   }
 
   setDraw(points, closed) {
-    const features = points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: p } }));
-    if (points.length >= 2) {
-      const ring = closed && points.length >= 3 ? [...points, points[0]] : points;
-      features.push({ type: 'Feature', properties: {}, geometry: closed && points.length >= 3 ? { type: 'Polygon', coordinates: [ring] } : { type: 'LineString', coordinates: ring } });
-    }
-    this.map.getSource('draw').setData({ type: 'FeatureCollection', features });
+    this.drawPts = points; this.drawClosed = closed;
+    this.slowDirty = true;
   }
 
   setGroupVisible(group, visible) {
@@ -276,16 +264,29 @@ export class ConsoleMap {
     if (group === 'tracks') { this.showTracks = visible; this.slowDirty = true; return; }
     if (group === 'trails') { this.showTrails = visible; this.slowDirty = true; return; }
     if (group === 'danger') { this.showDanger = visible; this.slowDirty = true; return; }
-    for (const id of LAYER_GROUPS[group] || []) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+    if (group === 'sensors') this.showSensors = visible;
+    if (group === 'coverage') this.showCoverage = visible;
+    if (group === 'regions') this.showRegions = visible;
+    this.baseDirty = true;
   }
 
-  // Feature under a click, tracks first, then sensors, then zones.
+  // Zone under a screen point (map container pixels), or null.
+  zoneAt(x, y) {
+    const pr = this.projector();
+    const mx = (x - pr.a.x) / pr.sx + 0.5; const my = (y - pr.a.y) / pr.sy + 0.5;
+    for (const [id, z] of this.zoneInfo) {
+      const b = z.box;
+      if (mx < b[0] || mx > b[2] || my < b[1] || my > b[3]) continue;
+      if (insideRings(mx, my, z.rings)) return id;
+    }
+    return null;
+  }
+
+  // Feature under a click: tracks first, then sensors, then zones.
   pick(point) {
-    const box = [[point.x - 7, point.y - 7], [point.x + 7, point.y + 7]];
-    const hit = (layers) => this.map.queryRenderedFeatures(box, { layers: layers.filter((l) => this.map.getLayer(l)) })[0];
+    const pr = this.projector();
     if (this.showTracks) {
       let best = -1; let bestD = 12 * 12;
-      const pr = this.projector();
       for (let i = 0; i < this.tracks.length; i++) {
         const [x, y] = pr(this.trackLL[2 * i], this.trackLL[2 * i + 1]);
         const dx = x - point.x; const dy = y - point.y;
@@ -293,17 +294,28 @@ export class ConsoleMap {
       }
       if (best >= 0) return { kind: 'track', id: this.tracks[best].id };
     }
-    const se = this.map.getLayoutProperty('sensors', 'visibility') !== 'none' && hit(['sensors']);
-    if (se) return { kind: 'sensor', id: se.properties.id };
-    const z = this.map.queryRenderedFeatures(point, { layers: ['zones-fill'] })[0];
-    if (z) return { kind: 'zone', id: String(z.properties.id) };
-    return null;
+    if (this.showSensors) {
+      for (const s of this.sensorList) {
+        const [x, y] = pr.merc(s.mx, s.my);
+        if ((x - point.x) ** 2 + (y - point.y) ** 2 < 7 * 7) return { kind: 'sensor', id: s.id };
+      }
+    }
+    const z = this.zoneAt(point.x, point.y);
+    return z ? { kind: 'zone', id: z } : null;
   }
 
+  // Zones drawn in the current view (their bounding box meets it).
   zonesRenderedCount() {
-    const ids = new Set();
-    for (const f of this.map.queryRenderedFeatures({ layers: ['zones-fill'] })) ids.add(f.properties.id);
-    return ids.size;
+    const pr = this.projector();
+    const c = this.map.getContainer();
+    const x0 = -pr.a.x / pr.sx + 0.5; const x1 = (c.clientWidth - pr.a.x) / pr.sx + 0.5;
+    const y0 = -pr.a.y / pr.sy + 0.5; const y1 = (c.clientHeight - pr.a.y) / pr.sy + 0.5;
+    let n = 0;
+    for (const z of this.zoneInfo.values()) {
+      const b = z.box;
+      if (b[2] >= x0 && b[0] <= x1 && b[3] >= y0 && b[1] <= y1) n++;
+    }
+    return n;
   }
 
   flyToZone(id) {
@@ -313,16 +325,79 @@ export class ConsoleMap {
 
   // Predicted danger pieces (corridors orange, impact ellipses red), trails (one path
   // per colour) and countdowns to expected arrival on zones under alert.
+  // Sizes and clears a cached layer canvas (the view plus MARGIN on every side) and
+  // returns the projector it is drawn with; canvas pixel = view pixel + margin.
+  prepareCache(canvas, ctx, w, h) {
+    const dpr = window.devicePixelRatio || 1;
+    const mw = w * MARGIN; const mh = h * MARGIN;
+    const cw = Math.round((w + 2 * mw) * dpr); const ch = Math.round((h + 2 * mh) * dpr);
+    if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, cw, ch);
+    ctx.setTransform(dpr, 0, 0, dpr, dpr * mw, dpr * mh);
+    const pr = this.projector();
+    return { pr, view: { ax: pr.a.x, ay: pr.a.y, sx: pr.sx, sy: pr.sy, mw, mh, w: w + 2 * mw, h: h + 2 * mh } };
+  }
+
+  // Draws a cached layer for the current view: translated and scaled from the view it
+  // was drawn for. Returns false when the view has left its margin (redraw it).
+  blit(canvas, v, w, h) {
+    const pr = this.projector();
+    const k = pr.sx / v.sx;
+    const x = pr.a.x - (v.mw + v.ax) * k; const y = pr.a.y - (v.mh + v.ay) * k;
+    this.ctx.drawImage(canvas, x, y, v.w * k, v.h * k);
+    return x <= 0.5 && y <= 0.5 && x + v.w * k >= w - 0.5 && y + v.h * k >= h - 0.5;
+  }
+
+  // Zone catalog (fill and borders), region outlines, sensor coverage and sensors.
+  drawBase(w, h) {
+    this.baseDirty = false;
+    const ctx = this.baseCtx;
+    const { pr, view } = this.prepareCache(this.base, ctx, w, h);
+    this.baseView = view;
+    const ax = pr.a.x; const ay = pr.a.y; const { sx, sy } = pr;
+    const rings = (list) => {
+      for (const r of list) {
+        ctx.moveTo(ax + (r[0] - 0.5) * sx, ay + (r[1] - 0.5) * sy);
+        for (let k = 2; k < r.length; k += 2) ctx.lineTo(ax + (r[k] - 0.5) * sx, ay + (r[k + 1] - 0.5) * sy);
+        ctx.closePath();
+      }
+    };
+    ctx.beginPath();
+    for (const z of this.zoneInfo.values()) rings(z.rings);
+    ctx.fillStyle = 'rgba(43,59,79,0.3)'; ctx.fill('evenodd');
+    ctx.lineWidth = 0.5; ctx.strokeStyle = 'rgba(74,93,117,0.9)'; ctx.stroke();
+    if (this.showRegions && this.regionRings.length) {
+      ctx.beginPath(); rings(this.regionRings);
+      ctx.lineWidth = 1.2; ctx.strokeStyle = '#a9b8cc'; ctx.stroke();
+    }
+    if (this.showCoverage) {
+      for (const s of this.sensorList) {
+        if (!(s.range_m > 0)) continue;
+        const [x, y] = pr.merc(s.mx, s.my);
+        const r = (s.range_m * sx) / (EARTH_C * Math.cos((s.lat * Math.PI) / 180));
+        ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+        ctx.fillStyle = 'rgba(88,166,255,0.04)'; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = s.stale ? 'rgba(119,119,119,0.5)' : 'rgba(88,166,255,0.5)'; ctx.stroke();
+      }
+    }
+    if (this.showSensors) {
+      const colour = { radar: '#58a6ff', acoustic: '#b388ff' };
+      for (const s of this.sensorList) {
+        const [x, y] = pr.merc(s.mx, s.my);
+        ctx.beginPath(); ctx.arc(x, y, s.type === 'radar' ? 5 : s.type === 'acoustic' ? 3 : 4, 0, 2 * Math.PI);
+        ctx.fillStyle = s.stale ? '#6b6b6b' : (colour[s.type] || '#8bc34a'); ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = '#0d1520'; ctx.stroke();
+      }
+    }
+  }
+
   drawSlowLayer(w, h) {
     this.slowDirty = false;
-    const dpr = window.devicePixelRatio || 1;
-    if (this.slow.width !== this.overlay.width || this.slow.height !== this.overlay.height) {
-      this.slow.width = this.overlay.width; this.slow.height = this.overlay.height;
-    }
-    const ctx = this.slowCtx; const m = this.map;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    const pr = this.projector();
+    const ctx = this.slowCtx;
+    const { pr, view } = this.prepareCache(this.slow, ctx, w, h);
+    this.slowView = view;
+    const m = this.map;
     const path = (ring) => {
       for (let k = 0; k < ring.length; k++) {
         const p = pr(ring[k][0], ring[k][1]);
@@ -346,6 +421,27 @@ export class ConsoleMap {
         }
       }
       if (any) { ctx.fillStyle = STATE_FILL[state]; ctx.fill('evenodd'); }
+    }
+    // Operator's selected zones and drawn polygon.
+    if (this.selectedZones.size) {
+      ctx.beginPath();
+      for (const id of this.selectedZones) {
+        const z = this.zoneInfo.get(id);
+        if (!z) continue;
+        for (const r of z.rings) {
+          ctx.moveTo(ax + (r[0] - 0.5) * sx, ay + (r[1] - 0.5) * sy);
+          for (let k = 2; k < r.length; k += 2) ctx.lineTo(ax + (r[k] - 0.5) * sx, ay + (r[k + 1] - 0.5) * sy);
+          ctx.closePath();
+        }
+      }
+      ctx.lineWidth = 3; ctx.strokeStyle = '#4fc3ff'; ctx.stroke();
+    }
+    if (this.drawPts.length) {
+      ctx.beginPath(); path(this.drawPts);
+      if (this.drawClosed) { ctx.closePath(); ctx.fillStyle = 'rgba(79,195,255,0.15)'; ctx.fill(); }
+      ctx.setLineDash([6, 3]); ctx.lineWidth = 2; ctx.strokeStyle = '#4fc3ff'; ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = '#4fc3ff';
+      for (const q of this.drawPts) { const [x, y] = pr(q[0], q[1]); ctx.beginPath(); ctx.arc(x, y, 4, 0, 2 * Math.PI); ctx.fill(); }
     }
     if (this.showDanger) {
       ctx.lineWidth = 0.8;
@@ -411,10 +507,12 @@ export class ConsoleMap {
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(10,16,24,0.85)';
-    // Trails, danger pieces and zone countdowns change at most once a second: drawn
-    // on a cached canvas, redrawn only when the data or the view changes.
+    // Cached layers: redrawn when their content changed or the view left their margin.
+    if (this.baseDirty) this.drawBase(w, h);
+    if (!this.blit(this.base, this.baseView, w, h)) this.baseDirty = true;
     if (this.slowDirty) this.drawSlowLayer(w, h);
-    ctx.drawImage(this.slow, 0, 0, w, h);
+    if (!this.blit(this.slow, this.slowView, w, h)) this.slowDirty = true;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(10,16,24,0.85)';
     // Tracks: class icon rotated by heading; speed and altitude beside it (all tracks
     // when zoomed in or few, else only the selected one).
