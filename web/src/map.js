@@ -16,7 +16,6 @@ import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { drawTrackIcons, CATEGORY_COLORS, ICONS, ICON_SIZE } from './icons.js';
 
-const empty = () => ({ type: 'FeatureCollection', features: [] });
 
 export const STATE_FILL = { cleared: 'rgba(58,163,91,0.45)', prealert: 'rgba(245,166,35,0.55)', alert: 'rgba(224,41,62,0.68)' };
 
