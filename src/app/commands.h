@@ -16,5 +16,8 @@ void AddHistoryCommand(CLI::App& app);  // tocsin history
 void AddSimulateCommand(CLI::App& app);  // tocsin simulate
 void AddReplayCommand(CLI::App& app);  // tocsin replay
 void AddRunPresetCommand(CLI::App& app);  // tocsin run-preset
+void AddServeCommand(CLI::App& app);  // tocsin serve
+void AddFeedCommand(CLI::App& app);  // tocsin feed
+void AddDemoCommand(CLI::App& app);  // tocsin demo
 
 }  // namespace tocsin::app

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   tocsin::app::AddSimulateCommand(app);
   tocsin::app::AddReplayCommand(app);
   tocsin::app::AddRunPresetCommand(app);
+  tocsin::app::AddServeCommand(app);
+  tocsin::app::AddFeedCommand(app);
+  tocsin::app::AddDemoCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tocsin::app::ExitCode();
 }

@@ -97,7 +97,10 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
         r.Get("asterix_port", c.asterix_port);
         r.Get("asterix_sources", sources);
         r.Get("sapient_port", c.sapient_port);
-        r.Get("sapient_nodes", c.sapient_nodes);
+        json nodes;
+        r.Get("sapient_nodes", nodes);
+        if (!nodes.is_null()) c.sapient_nodes_json = nodes.dump();
+        r.Get("asterix_allowed_sources", c.asterix_allowed_sources);
         r.Get("keys", c.keys);
         r.Get("allow_unauthenticated", c.allow_unauthenticated);
         r.Get("replay_window_s", c.replay_window_s);
@@ -140,7 +143,8 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
       }); !s.ok())
     return s;
   for (int p : {c.http_port, c.tcp_port, c.udp_port, c.tls_port, c.asterix_port, c.sapient_port, c.mqtt_port})
-    if (p < 0 || p > 65535) return Status::Error(source + ": port " + std::to_string(p) + " is outside 0..65535");
+    if (p < -1 || p > 65535)
+      return Status::Error(source + ": port " + std::to_string(p) + " is outside -1 (any free port), 0 (off) .. 65535");
   if (!(c.clock_rate > 0)) return Status::Error(source + ": clock.rate must be > 0");
   if (c.tls_port && (c.tls_cert.empty() || c.tls_key.empty() || c.tls_ca.empty()))
     return Status::Error(source + ": ingest.tls_port needs tls_cert, tls_key and tls_ca (the CA that signs sensor certificates)");

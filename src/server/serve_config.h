@@ -1,8 +1,8 @@
 // Settings of `tocsin serve`: one JSON file (docs/serve.md documents every key and
 // its default); the server runs with none. Command-line options override the file.
 //
-// Units: seconds, bytes, TCP/UDP port numbers (0 = disabled for inputs, ephemeral
-// for tests through the API). Thread-safety: plain data.
+// Units: seconds, bytes, TCP/UDP port numbers (0 = off for inputs; -1 = any free
+// port, for tests and the demo). Thread-safety: plain data.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,8 @@ struct ServeConfig {
   int asterix_port = 0;     // ASTERIX CAT048/CAT062 over UDP
   std::vector<AsterixSource> asterix_sources;
   int sapient_port = 0;     // SAPIENT framed protobuf over TCP
-  std::map<std::string, std::string> sapient_nodes;  // node_id -> sensor id
+  std::string sapient_nodes_json = "{\"nodes\":{}}";  // node_id -> sensor (see ingest/sapient/node_config.h)
+  std::vector<std::string> asterix_allowed_sources;  // sender IPs accepted on asterix_port; empty: any
   std::string keys;         // per-sensor HMAC keys file; required unless allow_unauthenticated
   bool allow_unauthenticated = false;
   double replay_window_s = 30;
