@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -18,7 +19,7 @@ namespace {
 class HttpSession : public SessionBase, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(std::shared_ptr<HttpServer::Core> core, tcp::socket socket)
-      : core_(std::move(core)), stream_(std::move(socket)) {}
+      : core_(std::move(core)), stream_(std::move(socket)), executor_(stream_.get_executor()) {}
   ~HttpSession() override { core_->Unregister(this); }
 
   void Start() {
@@ -30,7 +31,9 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   }
 
   void Shutdown() override {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+    // executor_, not stream_: the stream may have been handed to a stream session.
+    net::post(executor_, [self = shared_from_this()] {
+      if (self->handed_off_) return;  // the stream session closes itself
       self->stopping_ = true;
       boost::system::error_code ec;
       self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -129,9 +132,15 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
     const Route& route = *match.route;
     if (route.prefix) req.path_suffix = req.path.substr(route.path.size());
 
+    if (route.kind != Route::Kind::kHandler && raw.method() != bhttp::verb::get) {
+      Response r = Response::Error(405, "method " + req.method + " not allowed on the stream " + req.path + "; use GET");
+      r.WithHeader("Allow", "GET");
+      return Send(std::move(r), false);
+    }
     if (route.kind == Route::Kind::kSse) {
       req.body = std::move(raw.body());
       stream_.expires_never();
+      handed_off_ = true;
       StartSseSession(core_, std::move(stream_), route.stream, std::move(req));
       return;
     }
@@ -143,6 +152,7 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
         return Send(std::move(r), false);
       }
       stream_.expires_never();
+      handed_off_ = true;
       StartWebSocketSession(core_, std::move(stream_), route.stream, std::move(req), parser_->release());
       return;
     }
@@ -212,9 +222,11 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  net::any_io_executor executor_;
   std::string peer_;
   size_t head_length_ = 0;
   bool stopping_ = false;
+  bool handed_off_ = false;  // stream_ moved into an SSE/WebSocket session
 };
 
 void Accept(std::shared_ptr<HttpServer::Core> core) {
@@ -227,7 +239,14 @@ void Accept(std::shared_ptr<HttpServer::Core> core) {
       socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<HttpSession>(core, std::move(socket))->Start();
     }
-    // Errors such as EMFILE: keep accepting; the next attempt may succeed.
+    if (ec) {
+      // Errors such as EMFILE (out of descriptors): retry after a pause, not in a busy loop.
+      auto timer = std::make_shared<net::steady_timer>(core->acceptor.get_executor(), std::chrono::milliseconds(50));
+      timer->async_wait([core, timer](beast::error_code) {
+        if (core->acceptor.is_open()) Accept(core);
+      });
+      return;
+    }
     Accept(core);
   });
 }

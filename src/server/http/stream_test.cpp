@@ -207,6 +207,14 @@ TEST_F(StreamTest, WebSocketServerPingsAnIdleClient) {
   EXPECT_GE(client.pings, 1);
 }
 
+TEST_F(StreamTest, HeadOrPostOnStreamPathIs405) {
+  std::string out = httptest::RawExchange(port_, "HEAD /api/stream HTTP/1.1\r\nHost: x\r\n\r\n", 2000ms);
+  EXPECT_EQ(out.rfind("HTTP/1.1 405", 0), 0u) << out;
+  out = httptest::RawExchange(port_, "POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 2000ms);
+  EXPECT_EQ(out.rfind("HTTP/1.1 405", 0), 0u) << out;
+  EXPECT_EQ(broadcaster_->stats().subscribers, 0u);
+}
+
 TEST_F(StreamTest, PlainGetOnWebSocketPathIs426) {
   std::string out = httptest::RawExchange(port_, "GET /api/ws HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 426", 0), 0u) << out;
