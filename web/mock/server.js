@@ -73,6 +73,7 @@ const zones = zonesGeo.features.map((f) => {
   return { id: f.properties.id, region: f.properties.region, lat, lon };
 });
 const zoneById = new Map(zones.map((z) => [z.id, z]));
+const zoneNames = new Map(zonesGeo.features.map((f) => [f.properties.id, f.properties.name]));
 const regionsGeo = fs.existsSync(regionsPath) ? loadGeoJson(regionsPath, 'regions')
   : { type: 'FeatureCollection', features: [] };
 const zonesBody = JSON.stringify(zonesGeo);
@@ -238,6 +239,12 @@ async function route(req, res) {
   if (req.method === 'GET' && p === '/api/tracks') {
     const t = now();
     return sendJson(res, 200, { time: t, tracks: sim.tracks(t, engine) });
+  }
+  if (req.method === 'GET' && p.startsWith('/api/tracks/')) { // like tocsin serve: one track with its arrivals
+    const t = now(); const id = decodeURIComponent(p.slice('/api/tracks/'.length));
+    const tr = sim.tracks(t, engine).find((x) => x.id === id);
+    if (!tr) return sendJson(res, 404, { error: `no live track '${id}'; see GET /api/tracks` });
+    return sendJson(res, 200, { ...tr, arrivals: tr.arrivals.map((a) => ({ ...a, name: zoneNames.get(a.zone) ?? a.zone })) });
   }
   if (req.method === 'GET' && p === '/api/stream') {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

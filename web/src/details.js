@@ -1,6 +1,8 @@
 // The "Details" card: what was clicked (a zone, a track or a sensor). Zone: name (as in
 // the catalog), shelter time, population, state with countdown, its alert history.
-// Track: class, speed, altitude, heading, predicted arrival per zone.
+// Track: class, speed, altitude, heading, predicted arrival per zone (GET
+// /api/tracks/<id> "arrivals", re-read every 2 s while the track is selected; the
+// list's own "arrivals" are used when the server has no such route).
 
 import { t, getLang } from './i18n.js';
 import { api } from './api.js';
@@ -20,6 +22,9 @@ export class Details {
     this.cancelAlert = cancelAlert; // (alertId) => void
     this.sel = null; // {kind, id}
     this.history = null; // events of the selected zone (oldest first) or null while loading
+    this.trackDetail = null; // GET /api/tracks/<id> of the selected track, or null
+    this.trackDetailRoute = true; // false once the server answered 404/405 for a live track
+    this.trackTimer = null;
     body.addEventListener('click', (ev) => {
       const z = ev.target.closest('[data-zone]');
       if (z) { this.onZone(z.dataset.zone); return; }
@@ -36,8 +41,29 @@ export class Details {
   show(kind, id) {
     this.sel = kind ? { kind, id } : null;
     this.history = null;
+    this.trackDetail = null;
+    clearTimeout(this.trackTimer);
     if (kind === 'zone') this.loadHistory(id);
+    if (kind === 'track') this.loadTrack(id);
     this.render();
+  }
+
+  async loadTrack(id) {
+    if (!this.trackDetailRoute) return;
+    const still = () => this.sel?.kind === 'track' && this.sel.id === id;
+    try {
+      const { data } = await api(`/api/tracks/${encodeURIComponent(id)}`);
+      if (!still()) return;
+      this.trackDetail = data;
+      this.render();
+    } catch (e) {
+      if (!still()) return;
+      // 404: the track is gone (the list will say so), or an older server without
+      // the route while the track is still in the list: use the list's arrivals.
+      if ((e.status === 404 || e.status === 405) && this.tracks().some((x) => x.id === id)) this.trackDetailRoute = false;
+      else if (e.status !== 404) reportError(t('act.track', { id }), e);
+    }
+    if (still() && this.trackDetailRoute) this.trackTimer = setTimeout(() => this.loadTrack(id), 2000);
   }
 
   async loadHistory(id) {
@@ -101,9 +127,12 @@ export class Details {
     const tr = this.tracks().find((x) => x.id === id);
     if (!tr) return `<p class="muted">${esc(t('track.gone', { id }))}</p>`;
     const now = serverNow();
-    const arrivals = (tr.arrivals || []).slice().sort((a, b) => a.earliest - b.earliest);
-    const arr = arrivals.length === 0 ? `<p class="muted">${esc(t('track.noArrivals'))}</p>`
-      : `<ol class="hist">${arrivals.map((a) => `<li data-zone="${esc(a.zone)}"><span class="ev-time">${esc(a.earliest > now ? countdown(a.earliest - now) : '0:00')}</span><span>${esc(this.zoneName(a.zone))}</span><span class="muted">${esc(clockTime(a.earliest))}</span></li>`).join('')}</ol>`;
+    const detail = this.trackDetail && this.trackDetail.id === id ? this.trackDetail : null;
+    const source = detail ? detail.arrivals : tr.arrivals;
+    const arrivals = (source || []).slice().sort((a, b) => a.earliest - b.earliest);
+    const arr = !source && this.trackDetailRoute ? `<p class="muted">${esc(t('info.loading'))}</p>`
+      : arrivals.length === 0 ? `<p class="muted">${esc(t('track.noArrivals'))}</p>`
+      : `<ol class="hist" data-testid="arrivals">${arrivals.map((a) => `<li data-zone="${esc(a.zone)}"><span class="ev-time">${esc(a.earliest > now ? countdown(a.earliest - now) : '0:00')}</span><span>${esc(this.zoneInfo().has(a.zone) ? this.zoneName(a.zone) : a.name || a.zone)}</span><span class="muted">${esc(clockTime(a.earliest))}</span></li>`).join('')}</ol>`;
     return `<h3>${esc(t('track.title', { id }))}</h3>
       <dl>
         <dt>${esc(t('track.class'))}</dt><dd>${esc(t(`cat.${tr.category}`))}</dd>

@@ -33,6 +33,7 @@ const probe = {
   sseConnected: false,
   events: 0,
   stateChanges: {}, // zone -> {state, eventAt, appliedAt, visibleAt} (Date.now() ms)
+  eventReceived: {}, // zone -> Date.now() ms when the page's EventSource got its last alert event
   zoneState: (id) => zs.stateOf(id),
   activeAlerts: () => zs.activeAlerts(),
 };
@@ -232,6 +233,7 @@ function onAlertEvent(e, receivedAt) {
   probe.events++;
   lastEventTime = Math.max(lastEventTime, e.time || 0);
   const zone = e.zone;
+  if (zone) probe.eventReceived[zone] = receivedAt;
   zs.applyEvent(e);
   if (zone && probe.stateChanges[zone]) probe.stateChanges[zone].eventAt = receivedAt;
   timeline.add(e);

@@ -7,6 +7,8 @@
 //      TOCSIN_OPERATOR_TOKEN, TOCSIN_OPERATOR_TOKEN2  two operators' tokens
 //                          (default for the mock: op-alice, op-bob)
 //      TOCSIN_MIN_FPS      frames/s the animation test requires (default 30)
+//      TOCSIN_MIN_TRACKS   live tracks it requires (default 200 on the mock, 1 otherwise)
+//      TOCSIN_TRACKS_WAIT_S  extra seconds to wait for them (default 0)
 //      CHROMIUM            browser binary (default /usr/bin/chromium)
 //      TEST_FILTER         run only tests whose name contains this
 // Screenshots and a summary (results.json) go to web/test-artifacts/.
@@ -29,6 +31,11 @@ const log = (...a) => console.log('[test-web]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const usingMock = !process.env.TOCSIN_URL;
 const minFps = Number(process.env.TOCSIN_MIN_FPS || 30);
+// Live tracks the frames/s test waits for (up to 30 s + TOCSIN_TRACKS_WAIT_S) and
+// requires: 200 on the mock (300 are started); 1 on a real server, whose count depends
+// on the scenario (the default demo, odesa-drones, has tens at most).
+const minTracks = Number(process.env.TOCSIN_MIN_TRACKS || (usingMock ? 200 : 1));
+const tracksWaitS = Number(process.env.TOCSIN_TRACKS_WAIT_S || 0);
 const token1 = process.env.TOCSIN_OPERATOR_TOKEN || (usingMock ? 'op-alice' : '');
 const token2 = process.env.TOCSIN_OPERATOR_TOKEN2 || (usingMock ? 'op-bob' : '');
 const figures = {};
@@ -205,12 +212,15 @@ async function main() {
     assert(ev, token1 ? `no SSE start event for ${zone} within 10 s` : 'no SSE alert start within 90 s (set TOCSIN_OPERATOR_TOKEN to trigger one)');
     const shown = await page.waitForFunction((z) => {
       const r = window.__tocsin.stateChanges[z];
-      return r && r.state === 'alert' && r.visibleAt ? r.visibleAt : null;
+      return r && r.state === 'alert' && r.visibleAt ? { visibleAt: r.visibleAt, pageAt: window.__tocsin.eventReceived[z] ?? null } : null;
     }, zone, { timeout: 5000 }).then((h) => h.jsonValue()).catch(() => null);
     assert(shown, `zone ${zone} did not turn to "alert" on the map within 5 s of its SSE event`);
-    const latency = shown - ev.at;
+    // The event left the server no later than the first of its two receivers (this
+    // test's SSE client and the page's EventSource; same machine, same Date.now()) got it.
+    const firstAt = (pageAt) => (Number.isFinite(pageAt) ? Math.min(pageAt, ev.at) : ev.at);
+    const latency = shown.visibleAt - firstAt(shown.pageAt);
     latencies.push(latency);
-    log(`  ${zone}: SSE event at the test client -> zone painted in the page: ${latency} ms`);
+    log(`  ${zone}: SSE event first received (test client ${ev.at - firstAt(shown.pageAt)} ms, page ${Number.isFinite(shown.pageAt) ? shown.pageAt - firstAt(shown.pageAt) : '?'} ms after) -> zone painted: ${latency} ms`);
     // Natural events for a few seconds more (the mock and the demo produce them).
     const t0 = Date.now();
     seen.clear();
@@ -218,8 +228,9 @@ async function main() {
     for (const [z, v] of seen) {
       const want = v.e.event === 'start' ? 'alert' : v.e.event === 'prestart' ? 'prealert' : null;
       if (!want || v.at < t0) continue;
-      const rec = await page.evaluate((zz) => window.__tocsin.stateChanges[zz] || null, z);
-      if (rec && rec.state === want && rec.visibleAt) latencies.push(rec.visibleAt - v.at);
+      const rec = await page.evaluate((zz) => ({ ...(window.__tocsin.stateChanges[zz] || {}), pageAt: window.__tocsin.eventReceived[zz] ?? null }), z);
+      const first = Number.isFinite(rec.pageAt) ? Math.min(rec.pageAt, v.at) : v.at;
+      if (rec.state === want && rec.visibleAt && rec.visibleAt >= first) latencies.push(rec.visibleAt - first);
     }
     stream.close();
     latencies.sort((a, b) => a - b);
@@ -257,6 +268,7 @@ async function main() {
     await page.waitForFunction(() => document.querySelectorAll('#op-selected-list span').length === 1, null, { timeout: 5000 });
     await page.selectOption('#op-category', 'cruise_missile');
     await page.fill('#op-note', 'web test: operator panel');
+    await page.evaluate(() => { for (const m of document.querySelectorAll('.msg')) m.remove(); });
     await page.click('#op-issue-zones');
     const ok = await page.waitForSelector('.msg:not(.error)', { timeout: 10000 });
     log(`  issue: "${await ok.textContent()}"`);
@@ -330,9 +342,10 @@ async function main() {
     await page.check('input[name=op-mode][value=none]');
   });
 
-  test(`animation >= ${minFps} frames/s with hundreds of live tracks`, async () => {
+  test(`animation >= ${minFps} frames/s with the live tracks (mock: 300)`, async () => {
     await page.evaluate(() => window.__tocsin.console.fitZones());
-    await page.waitForFunction(() => window.__tocsin.tracks > 0, null, { timeout: 30000 });
+    await page.waitForFunction((n) => window.__tocsin.tracks >= n, Math.max(1, minTracks), { timeout: 30000 + tracksWaitS * 1000 })
+      .catch(async () => { throw new Error(`fewer than ${Math.max(1, minTracks)} live tracks (${await page.evaluate(() => window.__tocsin.tracks)}) within ${30 + tracksWaitS} s`); });
     await sleep(2000);
     const a = await page.evaluate(() => [window.__tocsin.frames, window.__tocsin.mapRenders, performance.now(), window.__tocsin.tracks]);
     await sleep(5000);
@@ -359,7 +372,7 @@ async function main() {
     figures.animation.panning_fps = +pan.fps.toFixed(1);
     figures.animation.panning_map_renders_per_s = +pan.renders.toFixed(1);
     log(`  while panning: ${pan.fps.toFixed(1)} frames/s, map rendered ${pan.renders.toFixed(1)}/s (figure only)`);
-    if (usingMock) assert(b[3] >= 200, `only ${b[3]} tracks live`);
+    assert(b[3] >= minTracks, `only ${b[3]} tracks live, TOCSIN_MIN_TRACKS is ${minTracks}`);
     assert(fps >= minFps, `${fps.toFixed(1)} frames/s with ${b[3]} tracks, need ${minFps}`);
   });
 
@@ -376,18 +389,39 @@ async function main() {
       cm.map.jumpTo({ center: [best.lon, best.lat], zoom: 7.5 });
     });
     await sleep(1500);
-    const p = await page.evaluate(() => {
+    const onScreen = () => page.evaluate(() => {
       const cm = window.__tocsin.console; const rect = cm.map.getContainer().getBoundingClientRect();
-      const pr = cm.projector();
+      const pr = cm.projector(); const out = [];
       for (let i = 0; i < cm.tracks.length; i++) {
         const [x, y] = pr(cm.trackLL[2 * i], cm.trackLL[2 * i + 1]);
-        if (x > 80 && y > 80 && x < rect.width - 80 && y < rect.height - 80) return { id: cm.tracks[i].id, x: rect.left + x, y: rect.top + y };
+        if (x > 80 && y > 80 && x < rect.width - 80 && y < rect.height - 80) out.push({ id: cm.tracks[i].id, x: rect.left + x, y: rect.top + y });
       }
-      return null;
+      return out;
     });
+    // Prefer a track the server predicts arrivals for (GET /api/tracks/<id>).
+    let candidates = await onScreen();
+    assert(candidates.length, 'no live track on screen to click');
+    let withArrivals = null;
+    for (const c of candidates.slice(0, 30)) {
+      const r = await api(base, `/api/tracks/${encodeURIComponent(c.id)}`);
+      if (r.status === 200 && Array.isArray(r.data?.arrivals) && r.data.arrivals.length) { withArrivals = c.id; break; }
+    }
+    if (!withArrivals) log('  (no track on screen with predicted arrivals from GET /api/tracks/<id>)');
+    candidates = await onScreen(); // positions moved meanwhile
+    const p = candidates.find((c) => c.id === withArrivals) || candidates[0];
     assert(p, 'no live track on screen to click');
     await page.mouse.click(p.x, p.y);
     await page.waitForFunction(() => /km\/h|км\/год/.test(document.getElementById('info-body').textContent), null, { timeout: 5000 });
+    const shownId = await page.evaluate(() => window.__tocsin.console.selectedTrack);
+    const detail = await api(base, `/api/tracks/${encodeURIComponent(shownId)}`);
+    figures.track_detail = { route: detail.status, arrivals: Array.isArray(detail.data?.arrivals) ? detail.data.arrivals.length : null };
+    if (detail.status === 200 && detail.data?.arrivals?.length) {
+      await page.waitForSelector('#info-body [data-testid=arrivals] li[data-zone]', { timeout: 5000 });
+      const n = await page.$$eval('#info-body [data-testid=arrivals] li[data-zone]', (l) => l.length);
+      log(`  track ${shownId}: ${n} predicted arrivals shown (server lists ${detail.data.arrivals.length})`);
+    } else {
+      log(`  track ${shownId}: GET /api/tracks/<id> -> HTTP ${detail.status}, ${figures.track_detail.arrivals ?? 'no'} arrivals`);
+    }
     await page.screenshot({ path: path.join(artifacts, 'track-details.png') });
   });
 
