@@ -9,3 +9,9 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@" > "$BUILD_DIR.configu
   || { cat "$BUILD_DIR.configure.log"; echo "build: cmake configure failed (log above)"; exit 1; }
 echo "build: compiling with $JOBS jobs"
 cmake --build "$BUILD_DIR" -j "$JOBS"
+# The browser console (web/dist), served by `tocsin serve` at /.
+if command -v npm >/dev/null 2>&1; then
+  ./scripts/build-web.sh
+else
+  echo "build: npm not found, the web console is not built (tocsin serve answers / with how to build it)"
+fi
