@@ -62,6 +62,25 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
                           now + c.near_disc_s + margin / vmin));
 
   const double horizon = c.max_horizon_s;
+  if (c.sigma_k * heading_sigma >= kPi / 2) {
+    // Heading unknown (one observer report, a bearing-only start): the reachable set
+    // is a disc growing at vmax. Rings of flight time: a zone first inside disc k lies
+    // farther than margin + vmax t0 from the threat, so it cannot be reached before t0
+    // and the engine alerts it only when that comes within its alert window.
+    double t0 = 0.0;
+    while (t0 < horizon) {
+      const bool alert_piece = t0 < c.alert_reach_s;
+      const double t1 = alert_piece ? std::min(horizon, t0 + c.piece_s) : horizon;
+      double radius = margin + vmax * t1;
+      if (!alert_piece) radius = std::min(radius, margin + vmax * t0 + c.max_prealert_half_width_m);
+      // Held for alert_reach_s beyond the ring's reach time (not radius / vmin: an
+      // hour for a drone): the next report refreshes it, a lost track coasts.
+      d->areas.push_back(Area(alert::Disc{u.position, Metres(radius)}, now, now + t0, now + t1 + c.alert_reach_s,
+                              !alert_piece));
+      t0 = t1;
+    }
+    return;
+  }
   double t0 = 0.0;
   LatLon p0 = u.position;
   while (t0 < horizon) {

@@ -188,3 +188,38 @@ TEST(PredictorTest, EndReasons) {
 
 }  // namespace
 }  // namespace tocsin::predict
+
+namespace tocsin::predict {
+namespace {
+
+// One observer report of a cruise missile: heading unknown. The danger is rings of a
+// disc growing at the category's top speed; a ring's earliest arrival is the flight
+// time to its inner edge (so the engine alerts far zones only when they come near).
+TEST(Predictor, UnknownHeadingGivesGrowingDiscsWithLaterArrivals) {
+  track::TrackUpdate u = Drone();
+  u.category = ThreatCategory::kCruiseMissile;
+  u.vel_east = 0.0;
+  u.vel_sigma = MetresPerSecond(300);
+  u.pos_sigma = Metres(2000);
+  const alert::Danger d = Predictor().Compute(u);
+  const PredictorConfig c;
+  double last_radius = 0.0, last_arrival = -1.0;
+  int discs = 0;
+  for (std::size_t i = 1; i < d.areas.size(); ++i) {  // [0] is the near disc
+    const auto* disc = std::get_if<alert::Disc>(&d.areas[i].shape);
+    ASSERT_NE(disc, nullptr) << "piece " << i << " is a disc";
+    EXPECT_GT(disc->radius.value(), last_radius);
+    EXPECT_GT(d.areas[i].earliest_arrival.seconds(), last_arrival);
+    // Never later than a straight flight at the top speed could arrive.
+    const double inner = last_radius;
+    EXPECT_LE(d.areas[i].earliest_arrival.seconds() - 1000.0,
+              std::max(0.0, (inner - c.zone_margin_m - c.sigma_k * 2000.0) / c.cruise_max_speed_mps) + 1e-6);
+    last_radius = disc->radius.value();
+    last_arrival = d.areas[i].earliest_arrival.seconds();
+    ++discs;
+  }
+  EXPECT_GE(discs, 8);
+}
+
+}  // namespace
+}  // namespace tocsin::predict

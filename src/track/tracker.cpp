@@ -39,6 +39,7 @@ struct Track {
   double init_period = 1.0;  // period of the sensor that started it
   double last_period = 1.0;  // period of the last sensor that updated it
   int hits = 0;
+  int confirm_hits = 0;      // > 0: confirmed at this many hits (trusted single reports)
   std::uint64_t cell = 0;
   bool fast = false;
   Classifier cls;
@@ -63,6 +64,22 @@ double EffectivePeriod(const ingest::SensorDescription& sd) {
 }
 
 double SigmaOr(const std::optional<double>& s, double fallback) { return s && *s > 0.0 ? *s : fallback; }
+
+// Velocity prior of a track started by an observer: by what the observer says it saw.
+double ObserverVelocitySigma(const TrackerConfig& c, const std::optional<ThreatCategory>& hint) {
+  if (!hint) return c.observer_velocity_sigma_mps;
+  switch (*hint) {
+    case ThreatCategory::kCruiseMissile:
+    case ThreatCategory::kAircraft:
+    case ThreatCategory::kUnknown:
+      return c.observer_fast_velocity_sigma_mps;
+    case ThreatCategory::kBallisticMissile:
+    case ThreatCategory::kRocket:
+      return c.init_velocity_sigma_mps;
+    default:
+      return c.observer_velocity_sigma_mps;
+  }
+}
 
 }  // namespace
 
@@ -248,6 +265,8 @@ int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescripti
   CollectCandidates(m);
   const double gate = m.dim == 1 ? config.gate_chi2_1d : m.dim == 2 ? config.gate_chi2_2d : config.gate_chi2_3d;
   const bool scanning = sd.type == ingest::SensorType::kRadar || sd.type == ingest::SensorType::kAcoustic;
+  const bool observer_report = sd.type == ingest::SensorType::kObserver;
+  const double vague_pos_var = config.vague_position_sigma_m * config.vague_position_sigma_m;
   int best[2] = {-1, -1};  // [tentative, confirmed]
   double best_cost[2] = {1e300, 1e300};
   for (int ti : candidates) {
@@ -266,6 +285,10 @@ int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescripti
     Vec6 x;
     Mat6 p;
     t.imm.PredictCombined(m.time - t.time, config, &x, &p);
+    // A confirmed track whose position is known only to tens of km (one observer report, a
+    // vague velocity) would take any clutter plot or stray bearing in its huge gate:
+    // it takes observer reports only; radars and acoustic sensors start their own.
+    if (t.confirmed && !observer_report && p.block<3, 3>(0, 0).trace() > vague_pos_var) continue;
     double log_det = 0.0;
     const double d2 = Innovation(m, x, p, &log_det);
     if (d2 > (t.confirmed ? gate : gate * config.tentative_gate_factor)) continue;
@@ -348,7 +371,10 @@ void Tracker::Impl::AfterUpdate(int ti) {
     grid.Insert(ti, key);
     t.cell = key;
   }
-  const bool fast = speed > config.fast_track_speed_mps || t.ballistic;
+  // Confirmed tracks with a vague velocity (one observer report) may have moved far
+  // by their next report: checked for every report too.
+  const bool fast = speed > config.fast_track_speed_mps || t.ballistic ||
+                    ((t.confirmed || t.confirm_hits > 0) && vel_sigma > config.vague_velocity_sigma_mps);
   if (fast != t.fast) {
     t.fast = fast;
     if (fast) {
@@ -358,7 +384,9 @@ void Tracker::Impl::AfterUpdate(int ti) {
     }
   }
   const bool fast_kinematics = speed > config.ballistic_speed_mps;
-  const int m_needed = fast_kinematics ? config.confirm_m_fast : config.confirm_m;
+  const int m_needed = t.confirm_hits > 0     ? t.confirm_hits
+                       : fast_kinematics ? config.confirm_m_fast
+                                         : config.confirm_m;
   const int n_window = config.confirm_n + (m_needed - config.confirm_m);
   if (!t.confirmed && t.hits >= m_needed && t.time - t.first_time <= n_window * t.init_period + 1e-6) {
     t.confirmed = true;
@@ -396,9 +424,10 @@ int Tracker::Impl::NewTrack(const Vec6& x, const Mat6& p, double time, int senso
 }
 
 void Tracker::Impl::Initiate(const Measurement& m, const ingest::Report& r, const ingest::SensorDescription& sd) {
-  const double v0 = sd.type == ingest::SensorType::kRadar      ? config.init_velocity_sigma_mps
-                    : sd.type == ingest::SensorType::kObserver ? config.observer_velocity_sigma_mps
-                                                               : 150.0;
+  const bool observer = sd.type == ingest::SensorType::kObserver;
+  const double v0 = sd.type == ingest::SensorType::kRadar ? config.init_velocity_sigma_mps
+                    : observer                            ? ObserverVelocitySigma(config, r.class_hint)
+                                                          : 150.0;
   Mat6 p = Mat6::Zero();
   p.block<3, 3>(3, 3) = Mat3::Identity() * v0 * v0;
   Vec6 x = Vec6::Zero();
@@ -452,7 +481,37 @@ void Tracker::Impl::Initiate(const Measurement& m, const ingest::Report& r, cons
         }
       }
       if (!best) {
-        bearings.push_back({m.sensor, m.time, m.z(0) / kDeg, saz, r.class_hint});
+        // No partner from another sensor: two bearings of one sensor that agree start
+        // a single-sensor track (azimuth + the hearing-range constraint). A threat heard
+        // by one acoustic sensor at a time is still tracked.
+        std::deque<PendingBearing>::iterator own = bearings.end();
+        for (auto it = bearings.begin(); it != bearings.end(); ++it) {
+          if (it->sensor != m.sensor || m.time - it->time > config.single_sensor_pair_periods * sd.period_s ||
+              m.time <= it->time) {
+            continue;
+          }
+          double daz = std::remainder(m.z(0) / kDeg - it->az_deg, 360.0);
+          if (std::abs(daz) <= 3.0 * std::hypot(saz, it->sigma_deg)) own = it;
+        }
+        if (own == bearings.end() || !(sd.max_range_m > 0.0)) {
+          bearings.push_back({m.sensor, m.time, m.z(0) / kDeg, saz, r.class_hint});
+          return;
+        }
+        const double range = 0.6 * sd.max_range_m;
+        const double el = ElevationForAltitude(m.frame, range, config.default_alt_m);
+        const double sel = std::min(config.default_alt_sigma_m / range / kDeg, 30.0);
+        Vec3 z;
+        Mat3 c;
+        ConvertPlot(m.frame, range, m.z(0) / kDeg, el, 0.35 * sd.max_range_m, saz, sel, &z, &c);
+        x.head<3>() = z;
+        p.block<3, 3>(0, 0) = c;
+        const auto own_hint = own->hint;
+        const double own_time = own->time;
+        bearings.erase(own);
+        const int ti = NewTrack(x, p, m.time, m.sensor, EffectivePeriod(sd), 2);
+        tracks[ti].first_time = own_time;
+        if (own_hint) tracks[ti].cls.AddHint(*own_hint, config.hint_confusion);
+        if (r.class_hint) tracks[ti].cls.AddHint(*r.class_hint, config.hint_confusion);
         return;
       }
       x.head<3>() = best->ecef;
@@ -472,8 +531,17 @@ void Tracker::Impl::Initiate(const Measurement& m, const ingest::Report& r, cons
   const int ti = NewTrack(x, p, m.time, m.sensor, EffectivePeriod(sd), hits);
   tracks[ti].alt_known = alt_known;
   if (r.class_hint) {
-    tracks[ti].cls.AddHint(*r.class_hint,
-                           sd.type == ingest::SensorType::kObserver ? 0.2 : config.hint_confusion);
+    tracks[ti].cls.AddHint(*r.class_hint, observer ? 0.2 : config.hint_confusion);
+  }
+  // A sensor that almost never reports clutter (an observer network) is believed at
+  // its first report: the threat may not be reported again for minutes.
+  // (Not for ballistic hints: radars track those, and a sighting with a 2 km/s
+  // velocity prior would alert a huge impact area.)
+  const bool ballistic_hint = r.class_hint && (*r.class_hint == ThreatCategory::kBallisticMissile ||
+                                               *r.class_hint == ThreatCategory::kRocket);
+  if (observer && !ballistic_hint && sd.false_per_scan <= config.trusted_false_per_period) {
+    tracks[ti].confirm_hits = 1;
+    AfterUpdate(ti);
   }
 }
 

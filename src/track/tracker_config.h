@@ -26,6 +26,11 @@ struct TrackerConfig {
   // Tracks faster than this are kept in a short list checked for every report
   // (they may move more than a cell between updates).
   double fast_track_speed_mps = 350.0;
+  // ... and so are confirmed tracks whose horizontal velocity sigma exceeds this.
+  double vague_velocity_sigma_mps = 150.0;
+  // Tracks whose predicted position sigma (root of the trace) exceeds this take only
+  // observer reports (their gate would swallow clutter plots and stray bearings).
+  double vague_position_sigma_m = 10000.0;
 
   // --- initiation and confirmation ---
   // A tentative track is confirmed after `confirm_m` associated measurements within
@@ -42,6 +47,14 @@ struct TrackerConfig {
   double init_velocity_sigma_mps = 2000.0;
   // Same for tracks started by an observer (they report low, slow threats).
   double observer_velocity_sigma_mps = 80.0;
+  // ... when the observer reports a cruise missile, an aircraft or an unknown threat.
+  double observer_fast_velocity_sigma_mps = 300.0;
+  // An observer whose false_per_scan is at most this confirms a track at its first
+  // report (one false report per ~75 minutes at 0.02 per 90 s).
+  double trusted_false_per_period = 0.05;
+  // Two bearings of one acoustic sensor within this many of its periods, agreeing
+  // within 3 sigma, start a single-sensor track when no other sensor pairs with them.
+  double single_sensor_pair_periods = 2.5;
   // Altitude prior when a sensor does not measure it (2D radar, bearing, observer).
   double default_alt_m = 1000.0;
   double default_alt_sigma_m = 1500.0;

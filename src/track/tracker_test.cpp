@@ -205,6 +205,62 @@ TEST(Tracker, AcousticBearingsTriangulateAndTrack) {
   EXPECT_FALSE(last.alt_known);
 }
 
+// kyiv-combined-night: low cruise missiles between radars were heard by one acoustic
+// sensor at a time and never tracked (bearings waited for a second sensor).
+TEST(Tracker, CruiseMissileHeardByOneAcousticSensorIsTracked) {
+  const auto a = testing::Acoustic("AC-1", kLat, kLon);
+  ingest::SensorIndex sensors({a});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(7);
+  auto at = [](double s) { return Local(kLat, kLon, -3000.0 + 250.0 * s, 2000.0, 60.0); };
+  for (int k = 0; k < 8; ++k) tracker.Process(testing::Bearing(a, at(3.0 * k), kT0 + 3.0 * k, &rng));
+  ASSERT_FALSE(rec.updates.empty()) << "confirmed from one sensor's bearings";
+  EXPECT_EQ(rec.CountById().size(), 1u);
+  const auto& last = rec.updates.back();
+  const Vec3 p = ToEcef(last.position.lat, last.position.lon, 60.0);
+  EXPECT_LT((p - at(last.time.seconds() - kT0)).norm(), a.max_range_m) << "within the hearing range";
+}
+
+// kyiv-combined-night: a cruise missile reported only by the observer network (one
+// report per few minutes, almost no false reports) was never confirmed and missed.
+TEST(Tracker, ObserverReportConfirmsAtOnceAndTakesNoClutter) {
+  ingest::SensorDescription obs;
+  obs.id = SensorId("OBS");
+  obs.type = ingest::SensorType::kObserver;
+  obs.period_s = 90.0;
+  obs.p_detect = 0.2;
+  obs.false_per_scan = 0.02;
+  obs.sigma.position_m = 2000.0;
+  const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
+  ingest::SensorIndex sensors({obs, radar});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  ingest::Report r;
+  r.sensor = obs.id;
+  r.time = UnixTime(kT0);
+  r.kind = ingest::ReportKind::kPosition;
+  r.position = {kLat + 0.3, kLon + 0.3};
+  r.sigma_m = 2000.0;
+  r.class_hint = ThreatCategory::kCruiseMissile;
+  tracker.Process(r);
+  ASSERT_EQ(rec.updates.size(), 1u) << "confirmed at its first report";
+  EXPECT_EQ(rec.updates[0].status, TrackStatus::kConfirmed);
+  EXPECT_GE(rec.updates[0].vel_sigma.value(), 250.0) << "a cruise missile may fly anywhere at 250 m/s";
+  // A radar plot 60 km away two minutes later must not be swallowed by the vague track.
+  std::mt19937_64 rng(3);
+  tracker.Process(testing::Plot(radar, Local(kLat, kLon, -40000.0, -40000.0, 5000.0), kT0 + 120.0, &rng));
+  EXPECT_EQ(rec.updates.size(), 1u);
+  // The next observer report 360 s later, 80 km on, continues the same track.
+  r.time = UnixTime(kT0 + 360.0);
+  r.position = {kLat + 0.3 + 0.72, kLon + 0.3};
+  tracker.Process(r);
+  ASSERT_EQ(rec.updates.size(), 2u);
+  EXPECT_EQ(rec.updates[1].id, rec.updates[0].id);
+}
+
 // A 2D radar (range, azimuth) confirms a track whose horizontal position is right
 // while its altitude stays unknown.
 TEST(Tracker, TwoDimensionalRadarTracksHorizontally) {
