@@ -3,16 +3,12 @@
 // "mode":"exercise" in JSON feeds) so that it can never pass for a real alert.
 #pragma once
 
-#include <optional>
-#include <string_view>
+#include "core/mode.h"
 
 namespace tocsin::publish {
 
-enum class Mode { kLive, kExercise };
-
-// "live", "exercise".
-std::string_view ToString(Mode m);
-// Inverse of ToString; nullopt for any other text.
-std::optional<Mode> ParseMode(std::string_view s);
+using tocsin::Mode;
+using tocsin::ParseMode;
+using tocsin::ToString;
 
 }  // namespace tocsin::publish

@@ -1,6 +1,8 @@
 #include "server/api_json.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -129,9 +131,8 @@ std::string ActiveAlertsJson(const Snapshot& s, const zones::Catalog& catalog) {
   return json{{"time", s.time.seconds()}, {"mode", std::string(ToString(s.mode))}, {"alerts", list}}.dump();
 }
 
-std::string TracksJson(const Snapshot& s) {
-  json list = json::array();
-  for (const auto& t : s.tracks) {
+static json TrackJson(const TrackView& t) {
+  {
     const auto& u = t.update;
     json trail = json::array();
     for (const auto& p : t.trail) trail.push_back(Point(p));
@@ -154,13 +155,48 @@ std::string TracksJson(const Snapshot& s) {
               {"sensors", sensors},
               {"trail", trail}};
     json pieces = json::array();
-    json arrivals = json::array();
     if (t.danger)
       for (const auto& a : t.danger->areas) pieces.push_back(PieceJson(a));
     j["danger"] = {{"pieces", pieces}};
-    list.push_back(std::move(j));
+    return j;
   }
+}
+
+std::string TracksJson(const Snapshot& s) {
+  json list = json::array();
+  for (const auto& t : s.tracks) list.push_back(TrackJson(t));
   return json{{"time", s.time.seconds()}, {"tracks", list}}.dump();
+}
+
+std::string TrackDetailJson(const TrackView& t, double now, const zones::Catalog& catalog, std::size_t max_zones) {
+  json j = TrackJson(t);
+  std::map<zones::ZoneIndex, double> earliest;
+  if (t.danger)
+    for (const auto& a : t.danger->areas) {
+      if (a.prealert_only || a.latest_departure.seconds() < now) continue;
+      std::vector<zones::ZoneIndex> hit;
+      if (const auto* d = std::get_if<alert::Disc>(&a.shape)) hit = catalog.ZonesWithin(d->centre, d->radius);
+      else if (const auto* c = std::get_if<alert::Corridor>(&a.shape)) hit = catalog.ZonesTouchingCorridor(c->polyline, c->half_width);
+      else if (const auto* e = std::get_if<alert::Ellipse>(&a.shape))
+        hit = catalog.ZonesTouchingEllipse(e->centre, e->semi_major, e->semi_minor, e->major_azimuth_deg);
+      else hit = catalog.ZonesTouching(std::get<zones::Polygon>(a.shape));
+      for (auto z : hit) {
+        auto [it, fresh] = earliest.emplace(z, a.earliest_arrival.seconds());
+        if (!fresh) it->second = std::min(it->second, a.earliest_arrival.seconds());
+      }
+    }
+  std::vector<std::pair<double, zones::ZoneIndex>> order;
+  for (const auto& [z, t0] : earliest) order.emplace_back(t0, z);
+  std::sort(order.begin(), order.end());
+  if (order.size() > max_zones) order.resize(max_zones);
+  json arrivals = json::array();
+  for (const auto& [t0, z] : order) {
+    const auto& zone = catalog.zone(z);
+    arrivals.push_back({{"zone", zone.id.str()}, {"name", zone.name}, {"earliest", Round(std::max(t0, now), 10)},
+                        {"shelter_s", zone.shelter.value()}});
+  }
+  j["arrivals"] = arrivals;
+  return j.dump();
 }
 
 std::string SensorsJson(const Snapshot& s) {

@@ -19,6 +19,11 @@ std::string DecisionJson(const PublishedEvent& e, Mode mode);
 std::string HealthJson(const Snapshot& s, std::size_t stale_limit = 100);
 std::string ActiveAlertsJson(const Snapshot& s, const zones::Catalog& catalog);
 std::string TracksJson(const Snapshot& s);
+// One track as in TracksJson plus "arrivals": [{"zone", "name", "earliest"}] — every
+// zone its alert pieces reach, earliest first (at most `max_zones`). Costs one catalog
+// query per piece, so it is served per track (GET /api/tracks/<id>), not in the list.
+std::string TrackDetailJson(const TrackView& t, double now, const zones::Catalog& catalog,
+                            std::size_t max_zones = 300);
 std::string SensorsJson(const Snapshot& s);
 std::string PendingJson(const Snapshot& s);
 

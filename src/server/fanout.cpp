@@ -6,7 +6,7 @@
 
 namespace tocsin::server {
 
-publish::Mode ToPublishMode(Mode m) { return m == Mode::kLive ? publish::Mode::kLive : publish::Mode::kExercise; }
+
 
 Fanout::Fanout(const zones::Catalog& catalog, std::shared_ptr<http::Broadcaster> broadcaster,
                publish::MqttPublisher* mqtt)

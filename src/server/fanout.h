@@ -20,7 +20,6 @@
 
 namespace tocsin::server {
 
-publish::Mode ToPublishMode(Mode m);
 
 class Fanout final : public DecisionPublisher {
  public:

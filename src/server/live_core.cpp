@@ -17,7 +17,6 @@
 
 namespace tocsin::server {
 
-std::string_view ToString(Mode m) { return m == Mode::kLive ? "live" : "exercise"; }
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "alert/alert_log.h"
+#include "core/mode.h"
 #include "alert/danger.h"
 #include "alert/engine.h"
 #include "ingest/report.h"
@@ -22,9 +23,8 @@
 
 namespace tocsin::server {
 
-enum class Mode { kLive, kExercise };
-// "live", "exercise".
-std::string_view ToString(Mode m);
+using tocsin::Mode;
+using tocsin::ToString;
 
 // A report accepted by ingest (authenticated and parsed), with what the store keeps.
 struct InboundReport {

@@ -105,12 +105,18 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
   router.Get("/api/sensors", [snap](const Request&) { return Response::Json(SensorsJson(*snap())); });
   router.Get("/api/alerts/active", [this, snap](const Request&) { return Response::Json(ActiveAlertsJson(*snap(), *catalog)); });
   router.Get("/api/tracks", [snap](const Request&) { return Response::Json(TracksJson(*snap())); });
+  router.HandlePrefix("GET", "/api/tracks/", [this, snap](const Request& r) {
+    auto s = snap();
+    for (const auto& t : s->tracks)
+      if (t.update.id.str() == r.path_suffix) return Response::Json(TrackDetailJson(t, s->time.seconds(), *catalog));
+    return Response::Error(404, "no live track '" + r.path_suffix + "'; see GET /api/tracks");
+  });
   router.Get("/api/alerts/history", [this](const Request& r) {
     store::AlertHistoryQuery q;
     if (auto z = r.Query("zone"); !z.empty()) q.zone = ZoneId(z);
     if (auto s = QueryNumber(r, "since")) q.since = UnixTime(*s);
     if (auto l = QueryNumber(r, "limit")) q.limit = std::clamp<std::int64_t>(static_cast<std::int64_t>(*l), 1, 10000);
-    q.mode = ToStoreMode(config.mode);
+    q.mode = config.mode;
     json events = json::array();
     if (reader) {
       auto rows = reader->AlertHistory(q);
@@ -215,7 +221,7 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
   });
 
   // Feeds.
-  const publish::Mode pmode = ToPublishMode(config.mode);
+  const publish::Mode pmode = config.mode;
   router.Get("/cap/atom.xml", [this, pmode](const Request&) {
     auto alerts = fanout->alerts();
     return Response::Text(publish::FormatCapAtomFeed(*alerts, *catalog, pmode, cap, clock->Now()), 200,

@@ -98,7 +98,7 @@ Status Service::Impl::Load() {
     mc.host = config.mqtt_host;
     mc.port = config.mqtt_port;
     mc.topic_prefix = config.mqtt_prefix;
-    auto m = publish::MqttPublisher::Start(mc, ToPublishMode(config.mode));
+    auto m = publish::MqttPublisher::Start(mc, config.mode);
     if (!m.ok()) return m.status();
     mqtt = std::move(m).value();
   }

@@ -6,7 +6,7 @@
 
 namespace tocsin::server {
 
-store::Mode ToStoreMode(Mode m) { return m == Mode::kLive ? store::Mode::kLive : store::Mode::kExercise; }
+
 
 namespace {
 
@@ -22,7 +22,7 @@ std::string FormatName(store::RawFormat f) { return std::string(store::ToString(
 }  // namespace
 
 Result<RestoredLog> StoreDecisionLog::Restore(double since) {
-  auto state = store_.Restore(ToStoreMode(mode_));
+  auto state = store_.Restore(mode_);
   if (!state.ok()) return state.status();
   RestoredLog out;
   out.ids = {state->alert_log.next_alert, state->alert_log.next_prealert};
@@ -65,7 +65,7 @@ Status StoreDecisionLog::Commit(std::span<const InboundReport> reports, std::spa
   if (!events.empty()) {
     std::vector<store::AlertEventRecord> rows;
     rows.reserve(events.size());
-    for (const auto& e : events) rows.push_back({e.event, ToStoreMode(mode_), e.manual});
+    for (const auto& e : events) rows.push_back({e.event, mode_, e.manual});
     if (auto s = tx->AppendAlertEvents(rows); !s.ok()) return s.status();
   }
   if (!audit.empty()) {

@@ -25,6 +25,5 @@ class StoreDecisionLog final : public DecisionLog {
   Mode mode_;
 };
 
-store::Mode ToStoreMode(Mode m);
 
 }  // namespace tocsin::server

@@ -10,10 +10,6 @@ constexpr std::pair<RawFormat, std::string_view> kFormats[] = {
     {RawFormat::kSapient, "sapient"},
     {RawFormat::kOther, "other"},
 };
-constexpr std::pair<Mode, std::string_view> kModes[] = {
-    {Mode::kLive, "live"},
-    {Mode::kExercise, "exercise"},
-};
 }  // namespace
 
 std::string_view ToString(RawFormat f) {
@@ -23,12 +19,6 @@ std::string_view ToString(RawFormat f) {
 }
 std::optional<RawFormat> ParseRawFormat(std::string_view s) {
   for (auto [v, n] : kFormats)
-    if (n == s) return v;
-  return std::nullopt;
-}
-std::string_view ToString(Mode m) { return m == Mode::kExercise ? "exercise" : "live"; }
-std::optional<Mode> ParseMode(std::string_view s) {
-  for (auto [v, n] : kModes)
     if (n == s) return v;
   return std::nullopt;
 }

@@ -5,6 +5,8 @@
 // Units: times are Unix seconds (UTC). Thread-safety: plain values.
 #pragma once
 
+#include "core/mode.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,10 +25,9 @@ std::string_view ToString(RawFormat f);
 std::optional<RawFormat> ParseRawFormat(std::string_view s);
 
 // Live and exercise decisions are kept apart (docs/store.md).
-enum class Mode { kLive, kExercise };
-// "live", "exercise".
-std::string_view ToString(Mode m);
-std::optional<Mode> ParseMode(std::string_view s);
+using tocsin::Mode;
+using tocsin::ParseMode;
+using tocsin::ToString;
 
 // One accepted sensor report.
 struct ReportRecord {

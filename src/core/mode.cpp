@@ -1,6 +1,6 @@
-#include "publish/mode.h"
+#include "core/mode.h"
 
-namespace tocsin::publish {
+namespace tocsin {
 
 std::string_view ToString(Mode m) { return m == Mode::kExercise ? "exercise" : "live"; }
 
@@ -10,4 +10,4 @@ std::optional<Mode> ParseMode(std::string_view s) {
   return std::nullopt;
 }
 
-}  // namespace tocsin::publish
+}  // namespace tocsin
