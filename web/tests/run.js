@@ -26,6 +26,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
 const artifacts = path.join(webDir, 'test-artifacts');
 fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts)) if (/^failed-\d+\.png$/.test(f)) fs.rmSync(path.join(artifacts, f)); // from earlier runs
 
 const log = (...a) => console.log('[test-web]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
