@@ -402,7 +402,8 @@ TEST_F(ServiceE2ETest, ApiAndFeedsAnswerCurlAndCapValidatesAgainstTheOfficialXsd
 
   active = Get("/api/alerts/active");
   bool found = false;
-  for (const auto& a : active.Json()["alerts"])
+  const json active_json = active.Json();
+  for (const auto& a : active_json["alerts"])
     if (a["alert"] == id) {
       found = true;
       EXPECT_EQ(a["zone"], "Z1");
@@ -444,8 +445,13 @@ TEST_F(ServiceE2ETest, ApiAndFeedsAnswerCurlAndCapValidatesAgainstTheOfficialXsd
   ASSERT_EQ(atom.code, 200);
   EXPECT_NE(atom.body.find("<feed"), std::string::npos);
   EXPECT_NE(atom.body.find("<status>Actual</status>"), std::string::npos) << atom.body;
-  auto msg = Get("/cap/alerts/" + id + ".xml");
+  // /cap/alerts/<CAP identifier>.xml serves each message of the feed on its own.
+  const std::regex ident_re("<identifier>([^<]*" + id + ")</identifier>");
+  std::smatch ident;
+  ASSERT_TRUE(std::regex_search(atom.body, ident, ident_re)) << "no CAP identifier for " << id << " in\n" << atom.body;
+  auto msg = Get("/cap/alerts/" + ident[1].str() + ".xml");
   ASSERT_EQ(msg.code, 200) << msg.body;
+  EXPECT_NE(msg.body.find("<msgType>Alert</msgType>"), std::string::npos) << msg.body;
   EXPECT_EQ(Get("/cap/alerts/A-999999.xml").code, 404);
   const std::string xsd = publish::testing::CapXsd();
   if (!HaveProgram(kXmllint) || ::access(xsd.c_str(), R_OK) != 0) {
@@ -501,7 +507,8 @@ TEST_F(ServiceE2ETest, OperatorApiEnforcesTokensRolesAndTheTwoPersonRule) {
   EXPECT_EQ(ok.Json()["alerts"].size(), 2u);
   EXPECT_EQ(Post("/api/operator/requests/" + req + "/confirm", "{}", "tok-bob").code, 404);
   int alerts = 0;
-  for (const auto& a : Get("/api/alerts/active").Json()["alerts"]) alerts += a["kind"] == "alert";
+  const json after_confirm = Get("/api/alerts/active").Json();
+  for (const auto& a : after_confirm["alerts"]) alerts += a["kind"] == "alert";
   EXPECT_EQ(alerts, 2);
 
   auto cancel = Post("/api/operator/cancel", R"({"all":true})", "tok-bob");
@@ -516,7 +523,8 @@ TEST_F(ServiceE2ETest, OperatorApiEnforcesTokensRolesAndTheTwoPersonRule) {
   auto audit = Get("/api/operator/audit", Auth("tok-vic"));
   ASSERT_EQ(audit.code, 200);
   std::set<std::string> who_acted;
-  for (const auto& e : audit.Json()["entries"]) who_acted.insert(e["operator"].get<std::string>());
+  const json audit_json = audit.Json();
+  for (const auto& e : audit_json["entries"]) who_acted.insert(e["operator"].get<std::string>());
   EXPECT_TRUE(who_acted.count("alice") && who_acted.count("bob")) << audit.body;
   EXPECT_GE(audit.Json()["entries"].size(), 4u) << audit.body;  // pending, self-confirm refused, confirm, cancel
 }
