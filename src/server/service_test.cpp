@@ -477,6 +477,22 @@ TEST_F(ServiceE2ETest, ApiAndFeedsAnswerCurlAndCapValidatesAgainstTheOfficialXsd
   }
 }
 
+TEST_F(ServiceE2ETest, ExerciseModeIsMarkedOnEveryChannelAndNeverLooksActual) {
+  REQUIRE_PROGRAM(kCurl);
+  StartService([](ServeConfig& c) { c.mode = Mode::kExercise; });
+  EXPECT_EQ(Get("/api/health").Json()["mode"], "exercise");
+  SseClient sse(ep_.http, "/api/stream?zones=Z0");
+  ASSERT_TRUE(sse.WaitForText("event: hello", 3s)) << sse.raw();
+  const std::string id = IssueOne("Z0");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(sse.WaitUntil([](const std::vector<json>& evs) { return CountEvents(evs, "start", "Z0") == 1; }, 3s))
+      << sse.raw();
+  for (const auto& e : sse.Events()) EXPECT_EQ(e.value("mode", ""), "exercise") << e.dump();
+  const std::string atom = Get("/cap/atom.xml").body;
+  EXPECT_NE(atom.find("<status>Exercise</status>"), std::string::npos) << atom;
+  EXPECT_EQ(atom.find("<status>Actual</status>"), std::string::npos) << atom;
+}
+
 TEST_F(ServiceE2ETest, OperatorApiEnforcesTokensRolesAndTheTwoPersonRule) {
   REQUIRE_PROGRAM(kCurl);
   StartService();
