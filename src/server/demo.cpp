@@ -152,7 +152,7 @@ int RunDemo(const DemoConfig& config, std::ostream& out, std::ostream& err) {
   fc.port = e.tcp;
   fc.keys = (dir / "keys.json").string();
   fc.speed = config.speed;
-  fc.start_offset_s = 0.5;
+  fc.follow = &(*service)->clock();  // in step with the server's scenario clock
   auto fed = Feed(fc, err, &g_demo_stop);
   if (!fed.ok()) {
     err << "tocsin demo: feeding failed: " << fed.status().message() << "\n";

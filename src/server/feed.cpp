@@ -93,7 +93,8 @@ Result<FeedStats> Feed(const FeedConfig& config, std::ostream& err, const std::a
     if (stop && *stop) break;
     // Everything due by now goes in one write.
     const auto now = std::chrono::steady_clock::now();
-    const double due_scenario = t0 + std::chrono::duration<double>(now - wall0).count() * config.speed;
+    const double due_scenario = config.follow ? config.follow->Now().seconds() - shift
+                                              : t0 + std::chrono::duration<double>(now - wall0).count() * config.speed;
     batch.clear();
     std::size_t n = 0;
     while (i < lines->size() && (*lines)[i].time <= due_scenario && n < 20000) {
@@ -131,7 +132,8 @@ Result<FeedStats> Feed(const FeedConfig& config, std::ostream& err, const std::a
           << static_cast<long>(due_scenario - t0) << " s\n";
     }
     if (i < lines->size() && n == 0) {
-      const double wait = ((*lines)[i].time - due_scenario) / config.speed;
+      const double rate = config.follow ? 1.0 : config.speed;
+      const double wait = ((*lines)[i].time - due_scenario) / rate;
       std::this_thread::sleep_for(std::chrono::duration<double>(std::clamp(wait, 0.0, 0.05)));
     }
   }

@@ -17,6 +17,7 @@
 #include <ostream>
 #include <string>
 
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace tocsin::server {
@@ -32,6 +33,10 @@ struct FeedConfig {
   std::optional<double> retime_start;
   double start_offset_s = 0;  // wall seconds to wait before the first report
   bool progress = true;
+  // When set (an in-process server's clock, e.g. `tocsin demo`), a report is sent once
+  // this clock reaches its time, so the feed stays in step with the server whatever
+  // its start-up took; speed and start_offset_s are then ignored. Must outlive Feed.
+  const Clock* follow = nullptr;
 };
 
 struct FeedStats {

@@ -252,7 +252,7 @@ struct LiveCore::Impl {
       batch.clear();
       cmds.clear();
       newly_overloaded.clear();
-      bool stop;
+      bool stop, caught_up;
       {
         std::unique_lock lock(mu);
         cv.wait_for(lock, std::chrono::milliseconds(50),
@@ -265,17 +265,22 @@ struct LiveCore::Impl {
         cmds.swap(commands);
         newly_overloaded.swap(overloaded);
         stop = stopping && queue.empty();
+        caught_up = queue.empty();
       }
       const double now = Now();
       for (const auto& s : newly_overloaded) stale_until[s] = now + owner.options_.sensor_stale_after_s;
       if (!newly_overloaded.empty()) CheckSensors(now);
-      AdvanceTo(now);
       // Operator actions first: each commits and publishes its own decisions.
       for (auto& c : cmds) c();
+      // Time follows the reports while a backlog is worked off (so the tracker does
+      // not sweep tracks whose next reports are still queued), and the clock once
+      // caught up.
       for (const auto& r : batch) {
         last_seen[r.report.sensor.str()] = std::max(last_seen[r.report.sensor.str()], r.received.seconds());
+        AdvanceTo(std::min(r.report.time.seconds(), now));
         tracker->Process(r.report);
       }
+      if (caught_up) AdvanceTo(now);
       owner.stats_.processed += batch.size();
       ++owner.stats_.batches;
       CommitAndPublish(batch);

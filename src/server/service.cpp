@@ -259,6 +259,8 @@ Result<std::unique_ptr<Service>> Service::Create(const ServeConfig& config, std:
 Status Service::Start() { return impl_->StartAll(); }
 void Service::Stop() { impl_->StopAll(); }
 
+const Clock& Service::clock() const { return *impl_->clock; }
+
 ServiceEndpoints Service::endpoints() const {
   const Impl& m = *impl_;
   ServiceEndpoints e;

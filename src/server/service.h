@@ -13,6 +13,7 @@
 #include <memory>
 #include <ostream>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "server/serve_config.h"
 
@@ -35,6 +36,8 @@ class Service {
   // Stops accepting input, drains the pipeline, closes streams. Idempotent.
   void Stop();
   ServiceEndpoints endpoints() const;
+  // The server's clock (wall, or the scenario clock of --clock-start/--clock-rate).
+  const Clock& clock() const;
 
   struct Impl;
 
