@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/geo.h"
 
@@ -22,6 +24,39 @@ bool Finite(const track::TrackUpdate& u) {
   return std::isfinite(u.position.lat) && std::isfinite(u.position.lon) && std::isfinite(u.vel_east) &&
          std::isfinite(u.vel_north) && std::isfinite(u.vel_up) && std::isfinite(u.alt_m) &&
          std::isfinite(u.pos_sigma.value()) && std::isfinite(u.vel_sigma.value());
+}
+
+// Heading unknown: the velocity does not fix a direction within +/- 90 deg at
+// sigma_k sigma (same test as AddCorridorPieces).
+bool HeadingUnknown(const PredictorConfig& c, const track::TrackUpdate& u) {
+  const double speed = std::hypot(u.vel_east, u.vel_north);
+  const double vs = std::max(0.0, u.vel_sigma.value());
+  const double heading_sigma = speed > 1.0 ? std::min(kPi / 2, std::atan2(vs, speed)) : kPi / 2;
+  return c.sigma_k * heading_sigma >= kPi / 2;
+}
+
+// A vague track (position sigma above vague_position_sigma_m: observer-only, one
+// bearing) whose speed exceeds its category's ceiling by more than 2 sigma has a
+// velocity made of reports of different threats (observer reports of two drones
+// seconds apart gave 700-1,000 m/s "drones"). Its heading means nothing: it becomes
+// unknown (velocity 0 +/- half the cruise ceiling), and the rings then grow at the
+// drone ceiling.
+track::TrackUpdate Plausible(const PredictorConfig& c, const track::TrackUpdate& u) {
+  if (IsBallistic(u.category) || !(u.pos_sigma.value() > c.vague_position_sigma_m)) return u;
+  // Against the fastest air-breathing threat, not the category's own ceiling: a vague
+  // "drone" at 250 m/s may be a cruise missile (kyiv-combined-night missed more
+  // when drones were capped at the drone ceiling).
+  // Drones only: unknown and cruise tracks may be a Kinzhal or Iskander seen by an
+  // observer (kyiv-combined-night missed one more pair with them included).
+  double ceiling = 0.0;
+  if (u.category == ThreatCategory::kDrone) ceiling = c.cruise_max_speed_mps;
+  if (ceiling <= 0.0) return u;
+  const double speed = std::hypot(u.vel_east, u.vel_north);
+  if (!(speed - 2.0 * std::max(0.0, u.vel_sigma.value()) > ceiling)) return u;
+  track::TrackUpdate p = u;
+  p.vel_east = p.vel_north = 0.0;
+  p.vel_sigma = MetresPerSecond(ceiling / 2.0);  // heading unknown; v_max capped at the drone ceiling
+  return p;
 }
 
 alert::DangerArea Area(alert::AreaShape shape, double now, double earliest, double latest, bool pre = false) {
@@ -208,7 +243,8 @@ std::optional<Impact> PropagateToGround(double x, double y, double z, double vx,
 
 Predictor::Predictor(PredictorConfig config) : config_(config) {}
 
-alert::Danger Predictor::Compute(const track::TrackUpdate& u) const {
+alert::Danger Predictor::Compute(const track::TrackUpdate& in) const {
+  const track::TrackUpdate u = Plausible(config_, in);
   alert::Danger d;
   d.track = u.id;
   d.category = u.category;
@@ -225,8 +261,40 @@ alert::Danger Predictor::Compute(const track::TrackUpdate& u) const {
   return d;
 }
 
-std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& u) {
-  if (u.status == track::TrackStatus::kTentative && !config_.tentative_prealerts) return std::nullopt;
+bool Predictor::ExplainedByPreciseTrack(const track::TrackUpdate& u) const {
+  const double t = u.time.seconds();
+  const double sigma = std::max(0.0, u.pos_sigma.value());
+  const double coslat = std::cos(u.position.lat * kDeg);
+  for (const auto& [id, p] : precise_) {
+    // Same category, or one of them not yet classified (an observer-only track is
+    // often "unknown" while the radar track of the same drone says drone).
+    const bool same = p.category == u.category || p.category == ThreatCategory::kUnknown ||
+                      u.category == ThreatCategory::kUnknown;
+    if (!same || id == u.id.str()) continue;
+    const double dt = t - p.time;
+    if (dt > config_.precise_max_age_s || dt < -config_.precise_max_age_s) continue;
+    // Flat-earth offsets (tens of km at most matter here), precise track extrapolated.
+    const double de = (u.position.lon - p.lon) * kDeg * kEarthRadius * coslat - p.vel_east * dt;
+    const double dn = (u.position.lat - p.lat) * kDeg * kEarthRadius - p.vel_north * dt;
+    const double gate = config_.duplicate_gate_k * std::hypot(sigma, p.sigma) + config_.zone_margin_m;
+    if (de * de + dn * dn <= gate * gate) return true;
+  }
+  return false;
+}
+
+std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
+  if (in.status == track::TrackStatus::kTentative && !config_.tentative_prealerts) return std::nullopt;
+  const track::TrackUpdate u = Plausible(config_, in);
+  const bool heading_unknown = !IsBallistic(u.category) && Finite(u) && HeadingUnknown(config_, u);
+  if (config_.suppress_duplicates && !IsBallistic(u.category)) {
+    if (u.status == track::TrackStatus::kConfirmed && Finite(u) && !heading_unknown &&
+        u.pos_sigma.value() <= config_.precise_max_sigma_m) {
+      precise_[u.id.str()] = Precise{u.time.seconds(), u.position.lat, u.position.lon, u.vel_east, u.vel_north,
+                                     u.pos_sigma.value(), u.category};
+    } else {
+      precise_.erase(u.id.str());
+    }
+  }
   Last& last = last_[u.id.str()];
   const double t = u.time.seconds();
   const bool fast = IsBallistic(u.category) || u.category == ThreatCategory::kCruiseMissile;
@@ -242,6 +310,21 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& u) {
   last.status = u.status;
   ++computed_;
   alert::Danger d = Compute(u);
+  if (config_.suppress_duplicates && heading_unknown && ExplainedByPreciseTrack(u)) {
+    // The same threat as a precise track: keep only the ground under it.
+    ++suppressed_;
+    const double now = t;
+    const double r = config_.zone_margin_m + config_.sigma_k * std::max(0.0, u.pos_sigma.value());
+    d.areas.clear();
+    d.areas.push_back(Area(alert::Disc{u.position, Metres(r)}, now, now, now + config_.near_disc_s));
+  }
+  static const bool debug = std::getenv("PREDICT_DEBUG") != nullptr;
+  if (debug) {
+    std::fprintf(stderr, "PD %s t=%.0f cat=%s sig=%.0f v=%.1f vs=%.1f unk=%d upd=%d areas=%zu sensors=%s\n",
+                 u.id.str().c_str(), t, std::string(ToString(u.category)).c_str(), u.pos_sigma.value(),
+                 std::hypot(u.vel_east, u.vel_north), u.vel_sigma.value(), heading_unknown ? 1 : 0, u.updates,
+                 d.areas.size(), u.sensors.empty() ? "-" : u.sensors.front().str().c_str());
+  }
   if (u.status == track::TrackStatus::kTentative) {
     for (auto& a : d.areas) a.prealert_only = true;
   }
@@ -250,6 +333,7 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& u) {
 
 alert::EndReason Predictor::OnEnd(const track::TrackEnd& e) {
   last_.erase(e.id.str());
+  precise_.erase(e.id.str());
   return e.reason == track::TrackEndReason::kLost ? alert::EndReason::kTrackLost : alert::EndReason::kThreatPassed;
 }
 

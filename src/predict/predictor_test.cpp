@@ -221,5 +221,27 @@ TEST(Predictor, UnknownHeadingGivesGrowingDiscsWithLaterArrivals) {
   EXPECT_GE(discs, 8);
 }
 
+// odesa-drones seed 1: an observer-only "drone" (sigma 1.5 km) whose second and third
+// reports were of other drones got 700-1,000 m/s and alerted 240 km corridors along a
+// meaningless heading. A vague drone track faster than any air-breathing threat gets
+// growing discs at the drone ceiling instead; a precise (radar) track keeps its corridor.
+TEST(Predictor, VagueObserverTrackAt1000MpsGetsDiscsNotACorridor) {
+  track::TrackUpdate u = Drone();
+  u.pos_sigma = Metres(1500);
+  u.vel_east = 1000.0;
+  u.vel_sigma = MetresPerSecond(200);
+  const PredictorConfig c;
+  const alert::Danger d = Predictor().Compute(u);
+  ASSERT_GE(d.areas.size(), 2u);
+  const auto* ring = std::get_if<alert::Disc>(&d.areas[1].shape);
+  ASSERT_NE(ring, nullptr) << "heading unknown: rings, not a corridor";
+  EXPECT_NEAR(ring->radius.value(), c.zone_margin_m + c.sigma_k * 1500.0 + c.drone_max_speed_mps * c.piece_s, 1.0);
+
+  u.pos_sigma = Metres(200);  // radar quality: the measured speed is believed
+  const alert::Danger precise = Predictor().Compute(u);
+  ASSERT_GE(precise.areas.size(), 2u);
+  EXPECT_NE(std::get_if<alert::Corridor>(&precise.areas[1].shape), nullptr);
+}
+
 }  // namespace
 }  // namespace tocsin::predict
