@@ -258,18 +258,15 @@ class WsSession : public SessionBase, public std::enable_shared_from_this<WsSess
   void Shutdown() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       if (self->closed_) return;
-      if (self->accepted_ && !self->writing_) {
-        // Graceful close (going away); a peer that does not answer within 1 s is cut off.
-        self->writing_ = true;
-        self->ws_.async_close(websocket::close_code::going_away,
-                              [self](beast::error_code) { self->Close(); });
-        self->timer_.expires_after(std::chrono::seconds(1));
-        self->timer_.async_wait([self](beast::error_code ec) {
-          if (!ec) self->Close();
-        });
-      } else {
-        self->Close();
-      }
+      if (!self->accepted_) return self->Close();
+      // Graceful close (going away) once the write in flight, if any, is done; a peer
+      // that does not answer within 1 s is cut off.
+      self->shutting_down_ = true;
+      if (!self->writing_) self->GoingAway();
+      self->timer_.expires_after(std::chrono::seconds(1));
+      self->timer_.async_wait([self](beast::error_code ec) {
+        if (!ec) self->Close();
+      });
     });
   }
 
@@ -293,8 +290,14 @@ class WsSession : public SessionBase, public std::enable_shared_from_this<WsSess
     Tick();
   }
 
+  void GoingAway() {
+    writing_ = true;
+    ws_.async_close(websocket::close_code::going_away, [self = shared_from_this()](beast::error_code) { self->Close(); });
+  }
+
   void Pump() {
     if (closed_ || writing_ || !accepted_) return;
+    if (shutting_down_) return GoingAway();
     if (sub_->overflowed()) {
       control_ = "{\"type\":\"overflow\",\"event\":" + OverflowJson(*sub_) + "}";
       writing_ = true;
@@ -355,6 +358,7 @@ class WsSession : public SessionBase, public std::enable_shared_from_this<WsSess
     beast::get_lowest_layer(ws_).close();
   }
 
+  bool shutting_down_ = false;  // Shutdown() asked for a graceful close
   std::shared_ptr<HttpServer::Core> core_;
   websocket::stream<beast::tcp_stream> ws_;
   StreamEndpoint endpoint_;
