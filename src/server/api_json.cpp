@@ -64,29 +64,24 @@ json PieceJson(const alert::DangerArea& a) {
 }  // namespace
 
 std::string DecisionJson(const PublishedEvent& p, Mode mode) {
-  const auto& e = p.event;
-  json j = json::object();
-  j["event"] = std::string(alert::ToString(e.kind));
-  j["alert"] = e.alert.str();
-  j["zone"] = e.zone.str();
-  j["time"] = e.time.seconds();
-  if (alert::IsStart(e.kind)) {
-    json threats = json::array();
-    for (const auto& t : e.threats) threats.push_back(t.str());
-    j["threats"] = threats;
-    j["category"] = std::string(ToString(e.category));
-    if (e.expected_s) j["expected_s"] = *e.expected_s;
-    if (p.expected_at) j["expected_at"] = *p.expected_at;
+  // The alert-log line (the one serialisation of a decision) with the extra fields
+  // appended before its closing brace.
+  json extra = json::object();
+  if (alert::IsStart(p.event.kind)) {
+    if (p.expected_at) extra["expected_at"] = *p.expected_at;
     if (p.manual) {
-      j["manual"] = true;
-      if (!p.note.empty()) j["note"] = p.note;
+      extra["manual"] = true;
+      if (!p.note.empty()) extra["note"] = p.note;
     }
-  } else {
-    j["reason"] = std::string(alert::ToString(e.reason));
   }
-  j["seq"] = p.seq;
-  j["mode"] = std::string(ToString(mode));
-  return j.dump();
+  extra["seq"] = p.seq;
+  extra["mode"] = std::string(ToString(mode));
+  std::string line = alert::ToJsonLine(p.event);
+  const std::string tail = extra.dump(-1, ' ', false, json::error_handler_t::replace);
+  line.pop_back();  // '}'
+  line += ',';
+  line.append(tail, 1, std::string::npos);  // tail without its '{'
+  return line;
 }
 
 std::string HealthJson(const Snapshot& s, std::size_t stale_limit) {

@@ -18,6 +18,12 @@
 namespace tocsin::server {
 
 
+std::optional<std::uint64_t> RequestNumberInAudit(std::string_view detail_json) {
+  const auto j = nlohmann::json::parse(detail_json, nullptr, false);
+  if (!j.is_object() || !j.contains("request") || !j["request"].is_string()) return std::nullopt;
+  return alert::AlertIdAllocator::Number('R', j["request"].get<std::string>());
+}
+
 namespace {
 
 constexpr std::string_view kManualPrefix = "op-";

@@ -29,6 +29,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,6 +62,11 @@ struct RestoredLog {
   std::uint64_t last_seq = 0;                 // decisions stored so far
   std::uint64_t next_request = 1;             // next "R-" number
 };
+
+// The number of the operator request named in an audit entry's detail JSON
+// ({"request": "R-000003", ...}), or nullopt. Restores use it so that request ids
+// continue after the highest ever used.
+std::optional<std::uint64_t> RequestNumberInAudit(std::string_view detail_json);
 
 // Durable storage of what the pipeline decided. Called on the pipeline thread only.
 class DecisionLog {

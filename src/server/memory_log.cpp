@@ -39,12 +39,8 @@ Result<RestoredLog> MemoryDecisionLog::Restore(double since) {
   RestoredLog out = RestoreFromDecisions(events_);
   for (const auto& r : reports_)
     if (r.received.seconds() >= since) out.recent_reports.push_back(r);
-  for (const auto& a : audit_) {
-    auto pos = a.detail.find("\"request\":\"R-");
-    if (pos == std::string::npos) continue;
-    if (auto n = alert::AlertIdAllocator::Number('R', a.detail.substr(pos + 11, 8)))
-      out.next_request = std::max(out.next_request, *n + 1);
-  }
+  for (const auto& a : audit_)
+    if (auto n = RequestNumberInAudit(a.detail)) out.next_request = std::max(out.next_request, *n + 1);
   return out;
 }
 

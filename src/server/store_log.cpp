@@ -41,14 +41,8 @@ Result<RestoredLog> StoreDecisionLog::Restore(double since) {
   // Operator request numbers continue after the highest ever used.
   auto audit = store_.Audit(UnixTime(0), 1'000'000);
   if (!audit.ok()) return audit.status();
-  for (const auto& a : *audit) {
-    const auto& d = a.record.detail_json;
-    auto pos = d.find("\"request\":\"R-");
-    if (pos == std::string::npos) continue;
-    const auto end = d.find('"', pos + 11);
-    if (auto n = alert::AlertIdAllocator::Number('R', d.substr(pos + 11, end - pos - 11)))
-      out.next_request = std::max(out.next_request, *n + 1);
-  }
+  for (const auto& a : *audit)
+    if (auto n = RequestNumberInAudit(a.record.detail_json)) out.next_request = std::max(out.next_request, *n + 1);
   return out;
 }
 
