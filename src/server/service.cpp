@@ -144,19 +144,30 @@ void Service::Impl::OnAsterix(std::string_view datagram, const net::PeerInfo& pe
     return;
   }
   const UnixTime now = clock->Now();
-  auto conv = ingest::asterix::ToReports(*records, asterix_config, now);
   asterix_records += records->size();
-  for (std::size_t i = 0; i < conv.rejections.size(); ++i) {
-    ++asterix_rejected;
-    asterix_counters->OnRejected(net::RejectReason::kUnknownSensor, "");
-  }
-  for (auto& rep : conv.reports) {
-    if (std::abs(rep.time.seconds() - now.seconds()) > config.replay_window_s) {
-      asterix_counters->OnRejected(net::RejectReason::kStale, rep.sensor.str());
+  std::string raw;  // the datagram in hex, stored with each of its reports
+  for (const auto& record : *records) {
+    auto rep = ingest::asterix::ToReport(record, asterix_config, now);
+    if (!rep.ok()) {
+      ++asterix_rejected;
+      // A record of a configured source that cannot become a report (no measured
+      // position, no time) is valid ASTERIX this ingest cannot use: unsupported,
+      // under its sensor. Anything else comes from an unknown source.
+      const auto& source = std::visit([](const auto& r) -> const auto& { return r.source; }, record.record);
+      const auto known = source ? asterix_config.sensors.find({source->sac, source->sic}) : asterix_config.sensors.end();
+      if (known != asterix_config.sensors.end())
+        asterix_counters->OnRejected(net::RejectReason::kUnsupported, known->second.str());
+      else
+        asterix_counters->OnRejected(net::RejectReason::kUnknownSensor, "");
       continue;
     }
-    asterix_counters->OnAccepted(rep.sensor.str());
-    InboundReport r{rep, net::HexEncode(datagram), "asterix", now};
+    if (std::abs(rep->time.seconds() - now.seconds()) > config.replay_window_s) {
+      asterix_counters->OnRejected(net::RejectReason::kStale, rep->sensor.str());
+      continue;
+    }
+    asterix_counters->OnAccepted(rep->sensor.str());
+    if (raw.empty()) raw = net::HexEncode(datagram);
+    InboundReport r{std::move(rep).value(), raw, "asterix", now};
     core->Submit(std::move(r));  // refusals (overload) counted by the core
   }
 }
