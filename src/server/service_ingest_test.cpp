@@ -415,6 +415,10 @@ TEST_F(ServiceIngestTest, TlsLinesAreAcceptedFromTheSensorsCertificateAndStrange
   m = WaitMetrics([](const std::string& m) { return Rejected(m, "json", "unknown_sensor") >= 1; });
   EXPECT_EQ(Rejected(m, "json", "unknown_sensor"), 1) << m;
   EXPECT_EQ(Accepted(m, "json", "GHOST-9"), 0) << m;
+  // Over TLS a MAC is optional, but one that is present is checked.
+  ASSERT_TRUE(rad1.Write(RadarLine(ServerNow(), 48.0, 29.9, 300) + "\thmac=" + std::string(64, 'a') + "\n"));
+  m = WaitMetrics([](const std::string& m) { return Rejected(m, "json", "bad_mac") >= 1; });
+  EXPECT_EQ(Rejected(m, "json", "bad_mac"), 1) << m;
 
   // "RAD-1" certified by another CA, no certificate at all, plain TCP on the TLS port:
   // refused at the handshake, nothing reaches ingest.
@@ -769,6 +773,17 @@ TEST_F(ServiceIngestTest, AsterixCat062TracksAreAcceptedAndTheMismatchedEditionI
   const json trk = WaitTrack([](const json& t) { return t.is_object() && t.value("lat", 0.0) > 40; });
   EXPECT_TRUE(trk.is_object()) << "no track from the CAT062 system tracks: " << Tracks() << "\n" << m;
   EXPECT_TRUE(ServerHealthy());
+}
+
+TEST_F(ServiceIngestTest, AsterixFromAnAddressOutsideTheAllowListIsDroppedUndecoded) {
+  TOCSIN_REQUIRE_ASTERIX_SAMPLES();
+  const auto raw = Payloads(AsterixDir() / "samples" / "asterix_sample_data_cat048.raw");
+  ASSERT_EQ(raw.size(), 1u);
+  StartService([](ServeConfig& c) { c.asterix_allowed_sources = {"192.0.2.7"}; });  // not loopback
+  SendUdp(ep_.asterix, Bytes(raw[0]));
+  const std::string m = WaitMetrics([](const std::string& m) { return Rejected(m, "asterix", "unknown_source") >= 1; });
+  EXPECT_EQ(Rejected(m, "asterix", "unknown_source"), 1) << m;
+  EXPECT_EQ(Metric(m, "tocsin_asterix_records_total"), 0) << m;
 }
 
 // Regression: a CAT048 plot from a configured radar without a measured position
