@@ -18,7 +18,37 @@ namespace net = ingest::net;
 namespace {
 // Config port -> port to bind: -1 asks for any free port (tests, the demo).
 std::uint16_t BindPort(int p) { return p < 0 ? 0 : static_cast<std::uint16_t>(p); }
+
+// Makes `*slot` a listener on config port `port` and starts it; port 0 = off (nothing
+// made). Listener: net::StreamListener or net::UdpListener, with its config type.
+template <typename Listener, typename ListenerConfig>
+Status StartListener(boost::asio::io_context& io, int port, ListenerConfig c, net::PayloadCallback on_payload,
+                     std::shared_ptr<net::IngestCounters> counters, std::unique_ptr<Listener>* slot) {
+  if (port == 0) return Status::Ok();
+  c.port = BindPort(port);
+  *slot = std::make_unique<Listener>(io, std::move(c), std::move(on_payload), std::move(counters));
+  return (*slot)->Start();
+}
 }  // namespace
+
+net::StreamListenerConfig Service::Impl::StreamConfig(net::Framing framing, std::size_t max_message_bytes,
+                                                      std::optional<net::TlsServerConfig> tls_files) const {
+  net::StreamListenerConfig c;
+  c.address = config.ingest_address;
+  c.framing = framing;
+  c.max_message_bytes = max_message_bytes;
+  c.tls = std::move(tls_files);
+  return c;
+}
+
+net::UdpListenerConfig Service::Impl::UdpConfig(net::UdpMode mode, std::vector<std::string> allowed_sources) const {
+  net::UdpListenerConfig c;
+  c.address = config.ingest_address;
+  c.mode = mode;
+  c.max_line_bytes = config.max_line_bytes;
+  c.allowed_sources = std::move(allowed_sources);
+  return c;
+}
 
 Service::Impl::~Impl() { StopAll(); }
 
@@ -184,51 +214,25 @@ Status Service::Impl::StartAll() {
   work = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
       io.get_executor());
   auto on_line = [this](std::string_view l, const net::PeerInfo& p) { OnJsonLine(l, p); };
-  if (config.tcp_port) {
-    net::StreamListenerConfig c;
-    c.address = config.ingest_address;
-    c.port = BindPort(config.tcp_port);
-    c.max_message_bytes = config.max_line_bytes;
-    tcp = std::make_unique<net::StreamListener>(io, c, on_line, json_counters);
-    if (Status s = tcp->Start(); !s.ok()) return s;
-  }
-  if (config.tls_port) {
-    net::StreamListenerConfig c;
-    c.address = config.ingest_address;
-    c.port = BindPort(config.tls_port);
-    c.max_message_bytes = config.max_line_bytes;
-    c.tls = net::TlsServerConfig{config.tls_cert, config.tls_key, config.tls_ca};
-    tls = std::make_unique<net::StreamListener>(io, c, on_line, json_counters);
-    if (Status s = tls->Start(); !s.ok()) return s;
-  }
-  if (config.udp_port) {
-    net::UdpListenerConfig c;
-    c.address = config.ingest_address;
-    c.port = BindPort(config.udp_port);
-    c.max_line_bytes = config.max_line_bytes;
-    udp = std::make_unique<net::UdpListener>(io, c, on_line, json_counters);
-    if (Status s = udp->Start(); !s.ok()) return s;
-  }
-  if (config.asterix_port) {
-    net::UdpListenerConfig c;
-    c.address = config.ingest_address;
-    c.port = BindPort(config.asterix_port);
-    c.mode = net::UdpMode::kRaw;
-    c.allowed_sources = config.asterix_allowed_sources;
-    asterix = std::make_unique<net::UdpListener>(
-        io, c, [this](std::string_view d, const net::PeerInfo& p) { OnAsterix(d, p); }, asterix_counters);
-    if (Status s = asterix->Start(); !s.ok()) return s;
-  }
-  if (config.sapient_port) {
-    net::StreamListenerConfig c;
-    c.address = config.ingest_address;
-    c.port = BindPort(config.sapient_port);
-    c.framing = net::Framing::kLengthPrefixed;
-    if (!config.tls_cert.empty()) c.tls = net::TlsServerConfig{config.tls_cert, config.tls_key, config.tls_ca};
-    sapient = std::make_unique<net::StreamListener>(
-        io, c, [this](std::string_view f, const net::PeerInfo& p) { OnSapient(f, p); }, sapient_counters);
-    if (Status s = sapient->Start(); !s.ok()) return s;
-  }
+  auto on_asterix = [this](std::string_view d, const net::PeerInfo& p) { OnAsterix(d, p); };
+  auto on_sapient = [this](std::string_view f, const net::PeerInfo& p) { OnSapient(f, p); };
+  const net::TlsServerConfig tls_files{config.tls_cert, config.tls_key, config.tls_ca};
+  // SAPIENT runs over TLS when the server has a certificate.
+  const auto sapient_tls = config.tls_cert.empty() ? std::nullopt : std::optional(tls_files);
+  const std::size_t max_frame = net::StreamListenerConfig{}.max_message_bytes;
+  Status s = StartListener(io, config.tcp_port, StreamConfig(net::Framing::kLines, config.max_line_bytes, std::nullopt),
+                           on_line, json_counters, &tcp);
+  if (s.ok())
+    s = StartListener(io, config.tls_port, StreamConfig(net::Framing::kLines, config.max_line_bytes, tls_files), on_line,
+                      json_counters, &tls);
+  if (s.ok()) s = StartListener(io, config.udp_port, UdpConfig(net::UdpMode::kLines, {}), on_line, json_counters, &udp);
+  if (s.ok())
+    s = StartListener(io, config.asterix_port, UdpConfig(net::UdpMode::kRaw, config.asterix_allowed_sources), on_asterix,
+                      asterix_counters, &asterix);
+  if (s.ok())
+    s = StartListener(io, config.sapient_port, StreamConfig(net::Framing::kLengthPrefixed, max_frame, sapient_tls),
+                      on_sapient, sapient_counters, &sapient);
+  if (!s.ok()) return s;
   http::ServerOptions ho;
   ho.address = config.http_address;
   ho.port = BindPort(config.http_port);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -83,6 +84,10 @@ struct Service::Impl {
   void OnJsonLine(std::string_view line, const ingest::net::PeerInfo& peer);
   void OnAsterix(std::string_view datagram, const ingest::net::PeerInfo& peer);
   void OnSapient(std::string_view frame, const ingest::net::PeerInfo& peer);
+  // Listener settings from the config (address, limits); the port is set by StartAll.
+  ingest::net::StreamListenerConfig StreamConfig(ingest::net::Framing framing, std::size_t max_message_bytes,
+                                                 std::optional<ingest::net::TlsServerConfig> tls_files) const;
+  ingest::net::UdpListenerConfig UdpConfig(ingest::net::UdpMode mode, std::vector<std::string> allowed_sources) const;
   void RegisterRoutes(http::Router& router);
   std::string MetricsText() const;
 };
