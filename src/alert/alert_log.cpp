@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -126,12 +127,34 @@ void JsonlAlertLogWriter::Emit(const AlertEvent& e) {
   }
 }
 
-Result<AlertLogState> ReadAlertLogState(const std::string& path) {
+void AlertLogStateBuilder::Add(const AlertEvent& e) {
+  const bool pre = IsPreAlert(e.kind);
+  if (auto n = AlertIdAllocator::Number(pre ? 'P' : 'A', e.alert.str())) {
+    auto& next = pre ? next_prealert_ : next_alert_;
+    next = std::max(next, *n + 1);
+  }
+  if (IsStart(e.kind)) {
+    if (!open_.count(e.alert.str())) order_.push_back(e.alert.str());
+    open_[e.alert.str()] = e;
+  } else {
+    open_.erase(e.alert.str());
+  }
+}
+
+AlertLogState AlertLogStateBuilder::Build() const {
   AlertLogState state;
+  state.next_alert = next_alert_;
+  state.next_prealert = next_prealert_;
+  std::set<std::string_view> listed;  // an id restarted after its end is listed once
+  for (const auto& id : order_)
+    if (auto it = open_.find(id); it != open_.end() && listed.insert(id).second) state.open.push_back(it->second);
+  return state;
+}
+
+Result<AlertLogState> ReadAlertLogState(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return state;  // no log yet: start from the beginning
-  std::map<std::string, AlertEvent> open;  // alert id -> start event
-  std::vector<std::string> order;
+  if (!in) return AlertLogState{};  // no log yet: start from the beginning
+  AlertLogStateBuilder builder;
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -142,26 +165,9 @@ Result<AlertLogState> ReadAlertLogState(const std::string& path) {
     if (!parsed.ok())
       return Status::Error(path + ": line " + std::to_string(line_no) + ": " + parsed.status().message() +
                            " (repair or move the log before restarting)");
-    if (!parsed->has_value()) continue;
-    const AlertEvent& e = **parsed;
-    const bool pre = IsPreAlert(e.kind);
-    if (auto n = AlertIdAllocator::Number(pre ? 'P' : 'A', e.alert.str())) {
-      auto& next = pre ? state.next_prealert : state.next_alert;
-      next = std::max(next, *n + 1);
-    }
-    if (IsStart(e.kind)) {
-      if (!open.count(e.alert.str())) order.push_back(e.alert.str());
-      open[e.alert.str()] = e;
-    } else {
-      open.erase(e.alert.str());
-    }
+    if (parsed->has_value()) builder.Add(**parsed);
   }
-  for (const auto& id : order)
-    if (auto it = open.find(id); it != open.end()) {
-      state.open.push_back(it->second);
-      open.erase(it);  // an id restarted after its end is listed once
-    }
-  return state;
+  return builder.Build();
 }
 
 }  // namespace tocsin::alert

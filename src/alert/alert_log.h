@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +104,26 @@ struct AlertLogState {
   std::uint64_t next_prealert = 1;  // next "P-" number
   std::vector<AlertEvent> open;     // start/prestart events without an end, in log order
 };
+
+// The fold that defines AlertLogState: add the events of a log in order, then
+// Build(). next ids = one past the highest "A-"/"P-" number seen (by the event's
+// kind); open = the alerts whose last event is a start (or prestart), each listed
+// once, at the position of its first start, carrying its latest start event. Every
+// reader of a decision stream (ReadAlertLogState, the server's in-memory log) uses
+// it, so "open" and "next id" mean the same everywhere.
+// Thread-safety: a plain value; one thread at a time.
+class AlertLogStateBuilder {
+ public:
+  void Add(const AlertEvent& e);
+  // The state after the events added so far (the builder may keep adding).
+  AlertLogState Build() const;
+
+ private:
+  std::uint64_t next_alert_ = 1, next_prealert_ = 1;
+  std::map<std::string, AlertEvent, std::less<>> open_;  // alert id -> its latest start
+  std::vector<std::string> order_;                       // ids in order of (re)start
+};
+
 // Reads an alert log (a missing file gives the empty state). Bad lines are errors
 // naming the file, line and reason.
 Result<AlertLogState> ReadAlertLogState(const std::string& path);

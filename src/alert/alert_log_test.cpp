@@ -151,6 +151,51 @@ TEST(AlertLogStateTest, ReadsNextIdsAndOpenAlerts) {
   EXPECT_EQ(st->open[1].alert.str(), "P-000005");
 }
 
+TEST(AlertLogStateTest, BuilderListsEachOpenAlertOnceAtItsFirstStartWithItsLatestStart) {
+  auto ev = [](AlertEventKind kind, const std::string& id, const std::string& zone, double t) {
+    AlertEvent e = Start();
+    e.kind = kind;
+    e.alert = AlertId(id);
+    e.zone = ZoneId(zone);
+    e.time = UnixTime(t);
+    return e;
+  };
+  std::vector<AlertEvent> events = {
+      ev(AlertEventKind::kStart, "A-000003", "Z1", 10),
+      ev(AlertEventKind::kPreStart, "P-000009", "Z2", 11),
+      ev(AlertEventKind::kStart, "A-000004", "Z3", 12),
+      ev(AlertEventKind::kEnd, "A-000003", "Z1", 13),
+      ev(AlertEventKind::kPreEnd, "P-000009", "Z2", 14),
+      ev(AlertEventKind::kStart, "A-000003", "Z1", 15),   // restarted after its end
+      ev(AlertEventKind::kEnd, "A-000077", "Z9", 16),     // end of an alert never started here
+      ev(AlertEventKind::kPreStart, "P-000002", "Z4", 17),
+  };
+  AlertLogStateBuilder builder;
+  EXPECT_EQ(builder.Build().next_alert, 1u);
+  EXPECT_TRUE(builder.Build().open.empty());
+  for (const auto& e : events) builder.Add(e);
+  const AlertLogState st = builder.Build();
+  EXPECT_EQ(st.next_alert, 78u);     // the ended A-000077 counts: ids never go back
+  EXPECT_EQ(st.next_prealert, 10u);  // P-000009, though it ended
+  ASSERT_EQ(st.open.size(), 3u);
+  EXPECT_EQ(st.open[0].alert.str(), "A-000003");  // at its first start, listed once
+  EXPECT_EQ(st.open[0].time.seconds(), 15);        // with its latest start event
+  EXPECT_EQ(st.open[1].alert.str(), "A-000004");
+  EXPECT_EQ(st.open[2].alert.str(), "P-000002");
+
+  // ReadAlertLogState is the same fold over the same events as a log file.
+  const std::string path = ::testing::TempDir() + "/alerts-builder.jsonl";
+  {
+    std::ofstream out(path);
+    for (const auto& e : events) out << ToJsonLine(e) << "\n";
+  }
+  auto read = ReadAlertLogState(path);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->next_alert, st.next_alert);
+  EXPECT_EQ(read->next_prealert, st.next_prealert);
+  EXPECT_EQ(read->open, st.open);
+}
+
 TEST(AlertLogStateTest, MissingLogIsAFreshStartAndBadLineNamesFileAndLine) {
   auto fresh = ReadAlertLogState(::testing::TempDir() + "/no-such-log.jsonl");
   ASSERT_TRUE(fresh.ok());

@@ -1,7 +1,6 @@
 #include "server/memory_log.h"
 
 #include <algorithm>
-#include <map>
 
 #include "alert/alert_ids.h"
 
@@ -9,29 +8,19 @@ namespace tocsin::server {
 
 RestoredLog RestoreFromDecisions(std::span<const PublishedEvent> events) {
   RestoredLog out;
-  std::map<std::string, const alert::AlertEvent*> open;
-  std::vector<std::string> order;
+  alert::AlertLogStateBuilder state;
   for (const auto& p : events) {
     const auto& e = p.event;
     out.last_seq = std::max(out.last_seq, p.seq);
-    const std::string id = e.alert.str();
-    if (auto n = alert::AlertIdAllocator::Number('A', id)) out.ids.next_alert = std::max(out.ids.next_alert, *n + 1);
-    if (auto n = alert::AlertIdAllocator::Number('P', id)) out.ids.next_prealert = std::max(out.ids.next_prealert, *n + 1);
-    if (alert::IsStart(e.kind)) {
-      open[id] = &e;
-      order.push_back(id);
+    state.Add(e);
+    if (alert::IsStart(e.kind))
       for (const auto& t : e.threats)
         if (auto n = alert::AlertIdAllocator::Number('R', t.str().rfind("op-", 0) == 0 ? t.str().substr(3) : ""))
           out.next_request = std::max(out.next_request, *n + 1);
-    } else {
-      open.erase(id);
-    }
   }
-  for (const auto& id : order)
-    if (auto it = open.find(id); it != open.end()) {
-      out.open.push_back(*it->second);
-      open.erase(it);
-    }
+  alert::AlertLogState s = state.Build();
+  out.ids = {s.next_alert, s.next_prealert};
+  out.open = std::move(s.open);
   return out;
 }
 
