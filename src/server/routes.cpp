@@ -1,8 +1,10 @@
 // The HTTP routes of `tocsin serve` (docs/serve.md, "HTTP API"). Handlers run on io
 // threads and read immutable snapshots (LiveCore::snapshot, Fanout::alerts); operator
 // actions are handed to the pipeline thread and wait for its answer.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -47,8 +49,6 @@ std::optional<double> QueryNumber(const Request& r, const char* key) {
   return d;
 }
 
-std::string SnapshotOr503(const std::shared_ptr<const Snapshot>& s) { return s ? "" : "starting"; }
-
 Result<ManualAlertRequest> ParseManual(const std::string& body) {
   json j;
   try {
@@ -80,9 +80,32 @@ Result<ManualAlertRequest> ParseManual(const std::string& body) {
   return r;
 }
 
-Response OutcomeResponse(const OperatorOutcome& o) {
+// The pre-alerts ("P-" ids) open in `s` on the zones of the alerts `alert_ids`: the
+// pre-alerts a manual alert starts (or finds) with its alerts, which a cancel of
+// those zones ends with them.
+std::vector<std::string> PreAlertsOnZonesOf(const Snapshot& s, const std::vector<std::string>& alert_ids) {
+  std::set<zones::ZoneIndex> zones;
+  for (const auto& v : s.alerts)
+    if (!v.alert.prealert && std::find(alert_ids.begin(), alert_ids.end(), v.alert.id.str()) != alert_ids.end())
+      zones.insert(v.alert.zone);
+  std::vector<std::string> out;
+  for (const auto& v : s.alerts)
+    if (v.alert.prealert && zones.count(v.alert.zone)) out.push_back(v.alert.id.str());
+  return out;
+}
+
+// `snapshot`: the state after the action (for an issued outcome's pre-alerts).
+Response OutcomeResponse(const OperatorOutcome& o, const Snapshot& snapshot) {
   if (o.http_status >= 400) return Response::Error(o.http_status, o.status);
   json j = {{"status", o.status}, {"alerts", o.alerts}};
+  if (o.status == "issued") {
+    // "alerts" keeps its meaning (the A- ids); "prealerts" the P- ids issued with them,
+    // and "ids" both, as a cancel answers.
+    const auto pre = PreAlertsOnZonesOf(snapshot, o.alerts);
+    j["prealerts"] = pre;
+    j["ids"] = o.alerts;
+    for (const auto& p : pre) j["ids"].push_back(p);
+  }
   if (!o.request.empty()) j["request"] = o.request;
   if (!o.regions.empty()) j["regions"] = o.regions;
   return Response::Json(j.dump(), o.http_status);
@@ -194,7 +217,8 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
     if (!CanAct(o->role)) return forbidden(*o);
     auto req = ParseManual(r.body);
     if (!req.ok()) return Response::Error(400, req.status().message());
-    return OutcomeResponse(core->IssueManual(*o, *req));
+    const auto outcome = core->IssueManual(*o, *req);  // returns after the snapshot of its decisions
+    return OutcomeResponse(outcome, *core->snapshot());
   });
   router.HandlePrefix("POST", "/api/operator/requests/", [this, who, unauthorized, forbidden](const Request& r) {
     auto o = who(r);
@@ -204,7 +228,8 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
     const auto slash = suffix.find('/');
     if (slash == std::string::npos || suffix.substr(slash) != "/confirm")
       return Response::Error(404, "use POST /api/operator/requests/<R-id>/confirm");
-    return OutcomeResponse(core->Confirm(*o, suffix.substr(0, slash)));
+    const auto outcome = core->Confirm(*o, suffix.substr(0, slash));
+    return OutcomeResponse(outcome, *core->snapshot());
   });
   router.Post("/api/operator/cancel", [this, who, unauthorized, forbidden](const Request& r) {
     auto o = who(r);
@@ -217,7 +242,8 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
     if (j.contains("alert") && j["alert"].is_string()) c.alert = j["alert"];
     if (j.contains("zone") && j["zone"].is_string()) c.zone = j["zone"];
     if (j.contains("all") && j["all"].is_boolean()) c.all = j["all"];
-    return OutcomeResponse(core->Cancel(*o, c));
+    const auto outcome = core->Cancel(*o, c);
+    return OutcomeResponse(outcome, *core->snapshot());
   });
 
   // Feeds.

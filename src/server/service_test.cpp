@@ -521,6 +521,11 @@ TEST_F(ServiceE2ETest, OperatorApiEnforcesTokensRolesAndTheTwoPersonRule) {
   auto ok = Post("/api/operator/requests/" + req + "/confirm", "{}", "tok-bob");
   ASSERT_EQ(ok.code, 200) << ok.body;
   EXPECT_EQ(ok.Json()["alerts"].size(), 2u);
+  // Each zone also gets a pre-alert: listed in "prealerts", and with the alerts in "ids".
+  const json issued = ok.Json();
+  ASSERT_EQ(issued["prealerts"].size(), 2u) << ok.body;
+  for (const auto& p : issued["prealerts"]) EXPECT_EQ(p.get<std::string>().rfind("P-", 0), 0u) << ok.body;
+  EXPECT_EQ(issued["ids"].size(), 4u) << ok.body;
   EXPECT_EQ(Post("/api/operator/requests/" + req + "/confirm", "{}", "tok-bob").code, 404);
   int alerts = 0;
   const json after_confirm = Get("/api/alerts/active").Json();
@@ -529,6 +534,11 @@ TEST_F(ServiceE2ETest, OperatorApiEnforcesTokensRolesAndTheTwoPersonRule) {
 
   auto cancel = Post("/api/operator/cancel", R"({"all":true})", "tok-bob");
   EXPECT_EQ(cancel.code, 200) << cancel.body;
+  std::set<std::string> issued_ids, cancelled_ids;
+  for (const auto& id : issued["ids"]) issued_ids.insert(id.get<std::string>());
+  const json cancelled = cancel.Json();
+  for (const auto& id : cancelled["alerts"]) cancelled_ids.insert(id.get<std::string>());
+  EXPECT_EQ(cancelled_ids, issued_ids) << "a cancel ends exactly what the issue answer listed: " << cancel.body;
   bool cleared = false;
   for (int i = 0; i < 50 && !cleared; ++i) {
     cleared = Get("/api/alerts/active").Json()["alerts"].empty();

@@ -164,7 +164,7 @@ export class OperatorPanel {
         this.pending.set(data.request, { request: data.request, regions: data.regions || [], zones: body.zones ? body.zones.length : null, operator: this.session.operator });
         message(t('msg.pending', { id: data.request, regions: (data.regions || []).join(', ') }));
       } else {
-        message(t('msg.issued', { n: (data.alerts || []).length, ids: (data.alerts || []).join(', ') }));
+        message(t('msg.issued', { n: (data.alerts || []).length, ids: (data.ids || data.alerts || []).join(', ') }));
       }
       this.render();
       this.onChanged();
@@ -196,7 +196,7 @@ export class OperatorPanel {
     try {
       const { data } = await api(`/api/operator/requests/${encodeURIComponent(id)}/confirm`, { method: 'POST', body: {}, token });
       this.pending.delete(id);
-      message(t('msg.confirmed', { id, ids: (data.alerts || []).join(', ') }));
+      message(t('msg.confirmed', { id, ids: (data.ids || data.alerts || []).join(', ') }));
       this.render();
       this.onChanged();
     } catch (e) { reportError(t('act.confirm', { id }), e); }
