@@ -435,8 +435,18 @@ TEST_F(ServiceIngestTest, TlsLinesAreAcceptedFromTheSensorsCertificateAndStrange
     plain.Write(RadarLine(ServerNow(), 48.0, 29.7, 300) + "\n");
     EXPECT_TRUE(plain.ClosedByServer());
   }
-  m = WaitMetrics([&](const std::string& m) { return Rejected(m, "json", "tls_handshake") >= hs_before + 3; });
+  // An oversized line from a certified sensor: too_long, and its connection is closed.
+  {
+    TlsClient big(dir_.path(), "rad1");
+    ASSERT_TRUE(big.Connect(ep_.tls));
+    big.Write(std::string(70000, 'x') + "\n");
+    EXPECT_TRUE(big.ClosedByServer()) << "an oversized TLS line did not close the connection";
+  }
+  m = WaitMetrics([&](const std::string& m) {
+    return Rejected(m, "json", "tls_handshake") >= hs_before + 3 && Rejected(m, "json", "too_long") >= 1;
+  });
   EXPECT_EQ(Rejected(m, "json", "tls_handshake"), hs_before + 3) << m;
+  EXPECT_EQ(Rejected(m, "json", "too_long"), 1) << m;
   EXPECT_EQ(Accepted(m, "json", "RAD-1"), 10) << "a refused connection's line was accepted:\n" << m;
 
   // The server keeps serving: health, and RAD-1's open connection still delivers.
