@@ -50,21 +50,71 @@ double RefineOnEdge(LatLon p, const Edge& e, double t0) {
   return best;
 }
 
+// A point on the WGS84 ellipsoid in Earth-centred Cartesian metres.
+struct Ecef {
+  double x, y, z;
+};
+
+Ecef ToEcef(double lat, double lon) {
+  constexpr double a = 6378137.0, f = 1 / 298.257223563, e2 = f * (2 - f);
+  const double sl = std::sin(lat * kDeg), cl = std::cos(lat * kDeg);
+  const double n = a / std::sqrt(1 - e2 * sl * sl);
+  return {n * cl * std::cos(lon * kDeg), n * cl * std::sin(lon * kDeg), n * (1 - e2) * sl};
+}
+
+// A lower bound of the geodesic distance between two points: the straight chord
+// through the Earth is never longer than a path on its surface (less 1 mm for
+// rounding; GeographicLib's Inverse is accurate to nanometres).
+double ChordLowerBound(const Ecef& a, const Ecef& b) {
+  return std::max(0.0, std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) +
+                                 (a.z - b.z) * (a.z - b.z)) - 1e-3);
+}
+
+// An upper bound of the length of an edge (straight in lon/lat) on the ellipsoid,
+// with 1% to spare: the largest metres-per-degree along it, per axis.
+double EdgeLengthBound(const Edge& e) {
+  const double hi = std::max(std::abs(e.y1), std::abs(e.y2));
+  const double lo = (e.y1 < 0) != (e.y2 < 0) ? 0.0 : std::min(std::abs(e.y1), std::abs(e.y2));
+  double mlat = 0, mlon = 0, mlat2 = 0, mlon2 = 0;
+  MetresPerDegree(hi, &mlat, &mlon);
+  MetresPerDegree(lo, &mlat2, &mlon2);
+  return std::hypot((e.x2 - e.x1) * std::max(mlon, mlon2), (e.y2 - e.y1) * std::max(mlat, mlat2)) * 1.01;
+}
+
 // Far away (or near the poles): bound each edge by its endpoints' exact distances.
+// Exact (Inverse) distances are computed only where a chord lower bound says they
+// can matter; the result is the same as computing every one of them.
 double DistanceFar(const ZoneShape& shape, LatLon p) {
   const Geodesic& g = Geodesic::WGS84();
   const auto& edges = shape.edges();
-  std::vector<double> da(edges.size()), db(edges.size());
-  double best = kInf;
-  for (size_t i = 0; i < edges.size(); ++i) {
-    if (i > 0 && edges[i].x1 == edges[i - 1].x2 && edges[i].y1 == edges[i - 1].y2)
-      da[i] = db[i - 1];  // the same vertex, on the same ring
-    else
-      g.Inverse(p.lat, p.lon, edges[i].y1, edges[i].x1, da[i]);
-    g.Inverse(p.lat, p.lon, edges[i].y2, edges[i].x2, db[i]);
-    best = std::min({best, da[i], db[i]});
+  const size_t n = edges.size();
+  const Ecef pe = ToEcef(p.lat, p.lon);
+  // Per edge endpoint: a lower bound, then (once computed) the exact distance.
+  thread_local std::vector<double> lb, exact;
+  lb.resize(2 * n);
+  exact.assign(2 * n, -1.0);
+  size_t first = 0;
+  for (size_t i = 0; i < n; ++i) {
+    lb[2 * i] = ChordLowerBound(pe, ToEcef(edges[i].y1, edges[i].x1));
+    lb[2 * i + 1] = ChordLowerBound(pe, ToEcef(edges[i].y2, edges[i].x2));
+    if (lb[2 * i] < lb[first]) first = 2 * i;
+    if (lb[2 * i + 1] < lb[first]) first = 2 * i + 1;
   }
-  for (size_t i = 0; i < edges.size(); ++i) {
+  auto exact_of = [&](size_t k) {
+    if (exact[k] < 0) {
+      const Edge& e = edges[k / 2];
+      double s = 0;
+      if (k % 2 == 0) g.Inverse(p.lat, p.lon, e.y1, e.x1, s);
+      else g.Inverse(p.lat, p.lon, e.y2, e.x2, s);
+      exact[k] = s;
+    }
+    return exact[k];
+  };
+  // The least vertex distance: vertices whose bound is not below it cannot lower it.
+  double best = exact_of(first);
+  for (size_t k = 0; k < 2 * n; ++k)
+    if (lb[k] < best) best = std::min(best, exact_of(k));
+  for (size_t i = 0; i < n; ++i) {
     const Edge& e = edges[i];
     double mlat = 0, mlon = 0;
     MetresPerDegree(std::max(std::abs(e.y1), std::abs(e.y2)), &mlat, &mlon);
@@ -72,8 +122,12 @@ double DistanceFar(const ZoneShape& shape, LatLon p) {
     MetresPerDegree(std::min(std::abs(e.y1), std::abs(e.y2)), &mlat2, &mlon2);
     // Any point of the edge is within half its length (along it) of an endpoint.
     const double len = std::hypot((e.x2 - e.x1) * std::max(mlon, mlon2), (e.y2 - e.y1) * std::max(mlat, mlat2));
-    if (std::min(da[i], db[i]) - len * 0.5 * 1.01 > best) continue;
-    best = std::min(best, RefineOnEdge(p, e, da[i] < db[i] ? 0.0 : 1.0));
+    const double lower_a = exact[2 * i] >= 0 ? exact[2 * i] : lb[2 * i];
+    const double lower_b = exact[2 * i + 1] >= 0 ? exact[2 * i + 1] : lb[2 * i + 1];
+    if (std::min(lower_a, lower_b) - len * 0.5 * 1.01 > best) continue;  // so is the exact test below
+    const double da = exact_of(2 * i), db = exact_of(2 * i + 1);
+    if (std::min(da, db) - len * 0.5 * 1.01 > best) continue;
+    best = std::min(best, RefineOnEdge(p, e, da < db ? 0.0 : 1.0));
     best = std::min(best, RefineOnEdge(p, e, 0.5));
   }
   return best;
@@ -117,10 +171,25 @@ double DistanceOutside(const ZoneShape& shape, LatLon p) {
   const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
   const double limit2 = limit * limit;
   const auto& edges = shape.edges();
+  // The candidate edges, nearest (in the plane) first. The result is the least
+  // refined distance over all of them; an edge whose lower bound is not below the
+  // least so far cannot lower it (its refined distance is at least its true
+  // distance), so it is skipped without changing the result.
+  thread_local std::vector<std::pair<double, uint32_t>> near;
+  near.clear();
+  for (size_t i = 0; i < edges.size(); ++i)
+    if (d2[i] <= limit2) near.emplace_back(d2[i], static_cast<uint32_t>(i));
+  std::sort(near.begin(), near.end());
+  const Ecef pe = ToEcef(p.lat, p.lon);
   double best = kInf;
-  for (size_t i = 0; i < edges.size(); ++i) {
-    if (d2[i] > limit2) continue;
+  for (const auto& [dist2, i] : near) {
     const Edge& e = edges[i];
+    if (best < kInf) {
+      // Every point of the edge is at least (chord_a + chord_b - length) / 2 away.
+      const double lower = (ChordLowerBound(pe, ToEcef(e.y1, e.x1)) + ChordLowerBound(pe, ToEcef(e.y2, e.x2)) -
+                            EdgeLengthBound(e)) / 2;
+      if (lower >= best) continue;
+    }
     double t = 0;
     PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
                       (e.y2 - p.lat) * ky, &t);
