@@ -56,14 +56,27 @@ struct Level {
   double started = 0;
   ThreatCategory category = ThreatCategory::kUnknown;
   std::vector<TrackId> threats;  // every track that touched it while open, ascending
+  // The slots of the tracks recorded in `threats` (ascending), to skip the string
+  // search for tracks already there. Threats adopted from a restored log have none.
+  std::vector<std::uint32_t> threat_slots;
   std::vector<Held> held;
+  void ClearThreats() {
+    threats.clear();
+    threat_slots.clear();
+  }
 };
 
 struct ZoneState {
   std::vector<Contribution> contributors;
+  std::vector<std::uint32_t> contributor_slots;  // contributors[i].track, same order (fast search)
   Level level[2];
   std::vector<std::uint32_t> suppressed;  // tracks an operator cancelled here
   bool in_active = false;
+  // Position of track `slot` in contributors, or contributors.size().
+  std::size_t FindContributor(std::uint32_t slot) const {
+    return static_cast<std::size_t>(std::find(contributor_slots.begin(), contributor_slots.end(), slot) -
+                                    contributor_slots.begin());
+  }
 };
 
 struct TrackState {
@@ -113,6 +126,10 @@ struct AlertEngine::Impl {
   std::vector<ZoneIndex> dirty;
   std::vector<char> is_dirty;  // by zone
   std::vector<std::size_t> touching[2];
+  // Evaluate's index of a level's held entries by track slot: held_pos[slot] is
+  // valid when held_stamp[slot] == stamp.
+  std::vector<std::uint32_t> held_stamp, held_pos;
+  std::uint32_t stamp = 0;
 
   // ---- geometry -------------------------------------------------------------
   // Zones reached by one piece; nullopt when the piece cannot be placed.
@@ -285,13 +302,32 @@ struct AlertEngine::Impl {
       double earliest = kInf;
       ThreatCategory cat = ThreatCategory::kUnknown;
       bool first = true;
+      // Index the held entries by track (each track is held at most once).
+      if (held_stamp.size() < tracks.size()) {
+        held_stamp.resize(tracks.size(), 0);
+        held_pos.resize(tracks.size(), 0);
+      }
+      if (++stamp == 0) {
+        std::fill(held_stamp.begin(), held_stamp.end(), 0);
+        stamp = 1;
+      }
+      for (std::size_t k = 0; k < L.held.size(); ++k) {
+        const std::uint32_t t = L.held[k].track;
+        if (t < held_stamp.size() && held_stamp[t] != stamp) {
+          held_stamp[t] = stamp;
+          held_pos[t] = static_cast<std::uint32_t>(k);
+        }
+      }
       for (std::size_t i : touching[l]) {
         const Contribution& c = s.contributors[i];
         const double release = now + policy.For(c.category).hold.value();
-        if (Held* h = FindHeld(L, c.track)) {
-          h->release = std::max(h->release, release);
-          h->reason = EndReason::kThreatPassed;
+        if (held_stamp[c.track] == stamp) {
+          Held& h = L.held[held_pos[c.track]];
+          h.release = std::max(h.release, release);
+          h.reason = EndReason::kThreatPassed;
         } else {
+          held_stamp[c.track] = stamp;
+          held_pos[c.track] = static_cast<std::uint32_t>(L.held.size());
           L.held.push_back({c.track, release, EndReason::kThreatPassed});
         }
         const double arr = c.arrival[l];
@@ -310,10 +346,14 @@ struct AlertEngine::Impl {
         L.id = l == kAlert ? ids.NextAlert() : ids.NextPreAlert();
         L.started = now;
         L.category = cat;
-        L.threats.clear();
+        L.ClearThreats();
       }
       for (std::size_t i : touching[l]) {
-        const TrackId& id = tracks[s.contributors[i].track].id;
+        const std::uint32_t slot = s.contributors[i].track;
+        auto ps = std::lower_bound(L.threat_slots.begin(), L.threat_slots.end(), slot);
+        if (ps != L.threat_slots.end() && *ps == slot) continue;  // recorded already
+        L.threat_slots.insert(ps, slot);
+        const TrackId& id = tracks[slot].id;
         auto it = std::lower_bound(L.threats.begin(), L.threats.end(), id);
         if (it == L.threats.end() || *it != id) L.threats.insert(it, id);
       }
@@ -340,16 +380,16 @@ struct AlertEngine::Impl {
       Emit(l == kAlert ? AlertEventKind::kEnd : AlertEventKind::kPreEnd, L, z, now, reason, std::nullopt);
       L.open = false;
       L.held.clear();
-      L.threats.clear();
+      L.ClearThreats();
     }
   }
 
   // Takes track `slot` off zone z; records why on the held entries it leaves.
   void RemoveContribution(ZoneIndex z, std::uint32_t slot, EndReason reason, double now) {
     ZoneState& s = zones[z];
-    auto it = std::find_if(s.contributors.begin(), s.contributors.end(),
-                           [&](const Contribution& c) { return c.track == slot; });
-    if (it != s.contributors.end()) {
+    const std::size_t pos = s.FindContributor(slot);
+    if (pos < s.contributors.size()) {
+      auto it = s.contributors.begin() + static_cast<std::ptrdiff_t>(pos);
       const CategoryPolicy& p = policy.For(it->category);
       for (int l : {kPre, kAlert}) {
         Level& L = s.level[l];
@@ -368,6 +408,7 @@ struct AlertEngine::Impl {
         if (reason == EndReason::kThreatDestroyed) h->release = std::min(h->release, now + p.destroyed_hold.value());
       }
       s.contributors.erase(it);
+      s.contributor_slots.erase(s.contributor_slots.begin() + static_cast<std::ptrdiff_t>(pos));
     }
     s.suppressed.erase(std::remove(s.suppressed.begin(), s.suppressed.end(), slot), s.suppressed.end());
   }
@@ -403,10 +444,14 @@ struct AlertEngine::Impl {
         continue;
       }
       const ZoneIndex z = next[j].first;
-      auto& cs = zones[z].contributors;
-      auto it = std::find_if(cs.begin(), cs.end(), [&](const Contribution& c) { return c.track == slot; });
-      if (it != cs.end()) *it = next[j].second;
-      else cs.push_back(next[j].second);
+      ZoneState& zs = zones[z];
+      const std::size_t pos = zs.FindContributor(slot);
+      if (pos < zs.contributors.size()) {
+        zs.contributors[pos] = next[j].second;
+      } else {
+        zs.contributors.push_back(next[j].second);
+        zs.contributor_slots.push_back(slot);
+      }
       MarkDirty(z);
       if (i < prev.size() && prev[i].first == z) ++i;
       ++j;
@@ -547,7 +592,7 @@ bool AlertEngine::CancelZone(const ZoneId& zone, UnixTime now) {
            EndReason::kOperator, std::nullopt);
     L.open = false;
     L.held.clear();
-    L.threats.clear();
+    L.ClearThreats();
   }
   return true;
 }
@@ -632,6 +677,7 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.started = e.time.seconds();
     L.category = e.category;
     L.threats = e.threats;
+    L.threat_slots.clear();
     std::sort(L.threats.begin(), L.threats.end());
     L.held.push_back({kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost});
     m.MarkActive(*z);
