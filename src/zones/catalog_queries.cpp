@@ -26,6 +26,39 @@ BgBox ExpandedBox(double min_lon, double min_lat, double max_lon, double max_lat
   return BgBox({lon_lo, lat_lo}, {lon_hi, lat_hi});
 }
 
+// True when the closed ring turns the same way at every vertex (no collinear or
+// reflex vertex, no repeated point) and winds once: a strictly convex polygon.
+bool IsStrictlyConvex(const Ring& ring) {
+  const size_t n = ring.size() - 1;  // closed: last == first
+  if (n < 3) return false;
+  int sign = 0;
+  double turned = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const LatLon& a = ring[i];
+    const LatLon& b = ring[(i + 1) % n];
+    const LatLon& c = ring[(i + 2) % n];
+    const double cross = internal::Orient(a.lon, a.lat, b.lon, b.lat, c.lon, c.lat);
+    const int s = cross > 0 ? 1 : (cross < 0 ? -1 : 0);
+    if (s == 0 || (sign != 0 && s != sign)) return false;
+    sign = s;
+    turned += std::atan2(cross, (b.lon - a.lon) * (c.lon - b.lon) + (b.lat - a.lat) * (c.lat - b.lat));
+  }
+  return std::abs(std::abs(turned) - 2 * M_PI) < 1e-6;  // once around, not a star
+}
+
+// For a strictly convex closed ring: p is on the inner side of every edge.
+bool StrictlyInsideConvex(const Ring& ring, LatLon p) {
+  const size_t n = ring.size() - 1;
+  int sign = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double cross = internal::Orient(ring[i].lon, ring[i].lat, ring[i + 1].lon, ring[i + 1].lat, p.lon, p.lat);
+    const int s = cross > 0 ? 1 : (cross < 0 ? -1 : 0);
+    if (s == 0 || (sign != 0 && s != sign)) return false;
+    sign = s;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<ZoneIndex> Catalog::ZoneAt(LatLon p) const {
@@ -63,7 +96,17 @@ std::vector<ZoneIndex> Catalog::ZonesTouching(const Polygon& area) const {
   for (Ring& h : closed.holes)
     if (!h.empty() && !(h.front() == h.back())) h.push_back(h.front());
   const BgPolygon query = ToBg(closed);
+  // Cheap certain answers before Boost's general test: a zone that contains a vertex
+  // of the query touches it; so does a zone whose inside point lies strictly inside a
+  // convex query without holes (an ellipse, a disc).
+  const bool convex = closed.holes.empty() && IsStrictlyConvex(closed.outer);
   for (ZoneIndex z : impl_->Candidates(BgBox({min_lon, min_lat}, {max_lon, max_lat}))) {
+    const auto& shape = impl_->shapes[z];
+    if (shape.Contains(closed.outer.front().lon, closed.outer.front().lat) ||
+        (convex && shape.anchor_inside() && StrictlyInsideConvex(closed.outer, shape.anchor()))) {
+      out.push_back(z);
+      continue;
+    }
     bool touches = true;  // when Boost cannot decide (invalid query polygon), err on alerting
     try {
       touches = bg::intersects(query, impl_->bg_shapes[z]);

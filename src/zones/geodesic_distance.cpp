@@ -50,26 +50,6 @@ double RefineOnEdge(LatLon p, const Edge& e, double t0) {
   return best;
 }
 
-// A point on the WGS84 ellipsoid in Earth-centred Cartesian metres.
-struct Ecef {
-  double x, y, z;
-};
-
-Ecef ToEcef(double lat, double lon) {
-  constexpr double a = 6378137.0, f = 1 / 298.257223563, e2 = f * (2 - f);
-  const double sl = std::sin(lat * kDeg), cl = std::cos(lat * kDeg);
-  const double n = a / std::sqrt(1 - e2 * sl * sl);
-  return {n * cl * std::cos(lon * kDeg), n * cl * std::sin(lon * kDeg), n * (1 - e2) * sl};
-}
-
-// A lower bound of the geodesic distance between two points: the straight chord
-// through the Earth is never longer than a path on its surface (less 1 mm for
-// rounding; GeographicLib's Inverse is accurate to nanometres).
-double ChordLowerBound(const Ecef& a, const Ecef& b) {
-  return std::max(0.0, std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) +
-                                 (a.z - b.z) * (a.z - b.z)) - 1e-3);
-}
-
 // An upper bound of the length of an edge (straight in lon/lat) on the ellipsoid,
 // with 1% to spare: the largest metres-per-degree along it, per axis.
 double EdgeLengthBound(const Edge& e) {
@@ -95,8 +75,8 @@ double DistanceFar(const ZoneShape& shape, LatLon p) {
   exact.assign(2 * n, -1.0);
   size_t first = 0;
   for (size_t i = 0; i < n; ++i) {
-    lb[2 * i] = ChordLowerBound(pe, ToEcef(edges[i].y1, edges[i].x1));
-    lb[2 * i + 1] = ChordLowerBound(pe, ToEcef(edges[i].y2, edges[i].x2));
+    lb[2 * i] = ChordLowerBound(pe, shape.edge_end(2 * i));
+    lb[2 * i + 1] = ChordLowerBound(pe, shape.edge_end(2 * i + 1));
     if (lb[2 * i] < lb[first]) first = 2 * i;
     if (lb[2 * i + 1] < lb[first]) first = 2 * i + 1;
   }
@@ -186,9 +166,9 @@ double DistanceOutside(const ZoneShape& shape, LatLon p) {
     const Edge& e = edges[i];
     if (best < kInf) {
       // Every point of the edge is at least (chord_a + chord_b - length) / 2 away.
-      const double lower = (ChordLowerBound(pe, ToEcef(e.y1, e.x1)) + ChordLowerBound(pe, ToEcef(e.y2, e.x2)) -
-                            EdgeLengthBound(e)) / 2;
-      if (lower >= best) continue;
+      const double chords = ChordLowerBound(pe, shape.edge_end(2 * size_t{i})) +
+                            ChordLowerBound(pe, shape.edge_end(2 * size_t{i} + 1));
+      if (chords / 2 >= best && (chords - EdgeLengthBound(e)) / 2 >= best) continue;
     }
     double t = 0;
     PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,

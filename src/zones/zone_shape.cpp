@@ -5,6 +5,13 @@
 
 namespace tocsin::zones::internal {
 
+Ecef ToEcef(double lat, double lon) {
+  constexpr double a = 6378137.0, f = 1 / 298.257223563, e2 = f * (2 - f), deg = M_PI / 180;
+  const double sl = std::sin(lat * deg), cl = std::cos(lat * deg);
+  const double n = a / std::sqrt(1 - e2 * sl * sl);
+  return {n * cl * std::cos(lon * deg), n * cl * std::sin(lon * deg), n * (1 - e2) * sl};
+}
+
 ZoneShape::ZoneShape(const MultiPolygon& geometry) {
   auto add_ring = [&](const Ring& r) {
     for (size_t i = 0; i + 1 < r.size(); ++i) {
@@ -15,6 +22,11 @@ ZoneShape::ZoneShape(const MultiPolygon& geometry) {
   for (const Polygon& p : geometry) {
     add_ring(p.outer);
     for (const Ring& h : p.holes) add_ring(h);
+  }
+  ends_.reserve(2 * edges_.size());
+  for (const Edge& e : edges_) {
+    ends_.push_back(ToEcef(e.y1, e.x1));
+    ends_.push_back(ToEcef(e.y2, e.x2));
   }
   if (edges_.empty()) {
     band_start_.assign(2, 0);

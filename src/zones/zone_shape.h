@@ -4,6 +4,7 @@
 // Thread-safety: immutable after construction.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -14,12 +15,28 @@
 
 namespace tocsin::zones::internal {
 
+// A point on the WGS84 ellipsoid in Earth-centred Cartesian metres.
+struct Ecef {
+  double x, y, z;
+};
+Ecef ToEcef(double lat, double lon);
+
+// A lower bound of the geodesic distance between two points: the straight chord
+// through the Earth is never longer than a path on its surface (less 1 mm for
+// rounding; GeographicLib's Inverse is accurate to nanometres).
+inline double ChordLowerBound(const Ecef& a, const Ecef& b) {
+  return std::max(0.0, std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) +
+                                 (a.z - b.z) * (a.z - b.z)) - 1e-3);
+}
+
 class ZoneShape {
  public:
   explicit ZoneShape(const MultiPolygon& geometry);
 
   const BoxLL& bbox() const { return bbox_; }
   const std::vector<Edge>& edges() const { return edges_; }
+  // The Cartesian positions of edge i's start (2 i) and end (2 i + 1).
+  const Ecef& edge_end(size_t k) const { return ends_[k]; }
 
   // Even-odd rule over every ring (holes excluded), straight edges in lon/lat.
   // Points exactly on the boundary may go either way.
@@ -68,6 +85,7 @@ class ZoneShape {
   bool anchor_inside_ = false;
   double radius_ = INFINITY;
   std::vector<Edge> edges_;
+  std::vector<Ecef> ends_;  // 2 per edge
   int bands_ = 1;
   double inv_band_h_ = 0;
   std::vector<uint32_t> band_start_;  // bands_ + 1 offsets into band_edges_
