@@ -222,18 +222,29 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
     return DistanceToZone(shape, q);
   };
   // Least exact distance along the piece in [lo, hi] around u0 (golden section);
-  // stops early once it is <= w.
+  // stops early once it is <= w, or once no point left in [lo, hi] can come
+  // within w: the distance to the zone changes by at most the arc length moved
+  // along the piece, so between two samples it is at least (fa + fb - gap) / 2
+  // (with 1 m to spare for the refinement's rounding). Either way the answer
+  // (best <= w) is the one the full search gives.
   auto minimise = [&](double lo, double hi, double u0) {
-    double best = std::min({exact_at(lo), exact_at(hi), exact_at(u0)});
+    double flo = exact_at(lo), fhi = exact_at(hi);
+    double best = std::min({flo, fhi, exact_at(u0)});
     const double r = (std::sqrt(5.0) - 1) / 2;
     double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
     double fc = exact_at(c), fd = exact_at(d);
     best = std::min({best, fc, fd});
+    auto floor_between = [&](double ua, double fa, double ub, double fb) {
+      return (fa + fb - (ub - ua) * piece.length) / 2;
+    };
     for (int i = 0; i < 40 && best > w && (hi - lo) * piece.length > 0.5; ++i) {
+      if (std::min({floor_between(lo, flo, c, fc), floor_between(c, fc, d, fd), floor_between(d, fd, hi, fhi)}) >
+          w + 1.0)
+        break;
       if (fc < fd) {
-        hi = d, d = c, fd = fc, c = hi - r * (hi - lo), fc = exact_at(c);
+        hi = d, fhi = fd, d = c, fd = fc, c = hi - r * (hi - lo), fc = exact_at(c);
       } else {
-        lo = c, c = d, fc = fd, d = lo + r * (hi - lo), fd = exact_at(d);
+        lo = c, flo = fc, c = d, fc = fd, d = lo + r * (hi - lo), fd = exact_at(d);
       }
       best = std::min({best, fc, fd});
     }
