@@ -253,6 +253,17 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
   if (std::abs(m.lat) > 80 || piece.length / 2 + w > kPlaneLimit) {
     // Rare (wide corridors, polar regions): exact distances only. Any point of
     // the piece is within length/2 of its middle.
+    if (std::isfinite(shape.radius())) {
+      // The zone's anchor first (one Inverse, not one per vertex): every point of
+      // the zone is within radius of it, and it is a point of the zone when inside.
+      if (!line) line.emplace(Geodesic::WGS84(), piece.a.lat, piece.a.lon, piece.azimuth_at_a);
+      LatLon q;
+      line->Position(piece.length * 0.5, q.lat, q.lon);
+      double dc = 0;
+      Geodesic::WGS84().Inverse(q.lat, q.lon, shape.anchor().lat, shape.anchor().lon, dc);
+      if (shape.anchor_inside() && dc <= w) return true;
+      if (dc - shape.radius() - piece.length / 2 > w) return false;
+    }
     const double mid = exact_at(0.5);
     if (mid <= w) return true;
     if (mid - piece.length / 2 > w) return false;
@@ -260,6 +271,7 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
     double best = mid, best_u = 0.5;
     for (int i = 0; i <= n; ++i) {
       const double d = exact_at(static_cast<double>(i) / n);
+      if (d <= w) return true;  // what the search below would answer
       if (d < best) best = d, best_u = static_cast<double>(i) / n;
     }
     if (best <= w) return true;
