@@ -41,6 +41,11 @@ struct Contribution {
   bool confident[2] = {false, false};  // confidence >= the level's minimum
   double arrival[2] = {kInf, kInf};
   double departure[2] = {-kInf, -kInf};
+  // Bookkeeping for Evaluate, per level (kept when the contribution is replaced):
+  // the level's threats epoch in which this track was recorded as a threat, and
+  // where its held entry was last seen.
+  std::uint64_t recorded_epoch[2] = {0, 0};
+  std::uint32_t held_hint[2] = {0, 0};
 };
 
 // A track that touched a level of a zone: the level may end once `release` passed.
@@ -59,10 +64,13 @@ struct Level {
   // The slots of the tracks recorded in `threats` (ascending), to skip the string
   // search for tracks already there. Threats adopted from a restored log have none.
   std::vector<std::uint32_t> threat_slots;
+  // Changes whenever `threats` is emptied or replaced (never 0 once set).
+  std::uint64_t threats_epoch = 0;
   std::vector<Held> held;
-  void ClearThreats() {
+  void ClearThreats(std::uint64_t epoch) {
     threats.clear();
     threat_slots.clear();
+    threats_epoch = epoch;
   }
 };
 
@@ -130,6 +138,7 @@ struct AlertEngine::Impl {
   // valid when held_stamp[slot] == stamp.
   std::vector<std::uint32_t> held_stamp, held_pos;
   std::uint32_t stamp = 0;
+  std::uint64_t last_threats_epoch = 0;
 
   // ---- geometry -------------------------------------------------------------
   // Zones reached by one piece; nullopt when the piece cannot be placed.
@@ -285,15 +294,22 @@ struct AlertEngine::Impl {
   // Decides zone z at `now`: opens, extends or ends its pre-alert and alert.
   void Evaluate(ZoneIndex z, double now) {
     ZoneState& s = zones[z];
-    for (int l : {kPre, kAlert}) {
-      touching[l].clear();
-      for (std::size_t i = 0; i < s.contributors.size(); ++i) {
-        const Contribution& c = s.contributors[i];
-        if (!s.suppressed.empty() &&
-            std::find(s.suppressed.begin(), s.suppressed.end(), c.track) != s.suppressed.end())
-          continue;
-        if (Touches(l, c, z, now)) touching[l].push_back(i);
-      }
+    // Touches() for both levels in one pass.
+    touching[kPre].clear();
+    touching[kAlert].clear();
+    const double shelter = catalog.zone(z).shelter.value();
+    for (std::size_t i = 0; i < s.contributors.size(); ++i) {
+      const Contribution& c = s.contributors[i];
+      if (!s.suppressed.empty() &&
+          std::find(s.suppressed.begin(), s.suppressed.end(), c.track) != s.suppressed.end())
+        continue;
+      const CategoryPolicy& p = policy.For(c.category);
+      const double alert_window = shelter + p.lead_margin.value();
+      const bool alert = c.confident[kAlert] && c.departure[kAlert] >= now && c.arrival[kAlert] - now <= alert_window;
+      const bool pre = alert || (c.confident[kPre] && c.departure[kPre] >= now &&
+                                 c.arrival[kPre] - now <= std::max(p.prealert_horizon.value(), alert_window));
+      if (pre) touching[kPre].push_back(i);
+      if (alert) touching[kAlert].push_back(i);
     }
     // Starts (pre-alert first), then ends (alert first).
     for (int l : {kPre, kAlert}) {
@@ -302,32 +318,49 @@ struct AlertEngine::Impl {
       double earliest = kInf;
       ThreatCategory cat = ThreatCategory::kUnknown;
       bool first = true;
-      // Index the held entries by track (each track is held at most once).
-      if (held_stamp.size() < tracks.size()) {
-        held_stamp.resize(tracks.size(), 0);
-        held_pos.resize(tracks.size(), 0);
-      }
-      if (++stamp == 0) {
-        std::fill(held_stamp.begin(), held_stamp.end(), 0);
-        stamp = 1;
-      }
-      for (std::size_t k = 0; k < L.held.size(); ++k) {
-        const std::uint32_t t = L.held[k].track;
-        if (t < held_stamp.size() && held_stamp[t] != stamp) {
-          held_stamp[t] = stamp;
-          held_pos[t] = static_cast<std::uint32_t>(k);
+      // Each track is held at most once. Its entry is found by the contribution's
+      // hint, else by an index of the held entries by track, built when first needed.
+      bool indexed = false;
+      auto build_index = [&] {
+        if (held_stamp.size() < tracks.size()) {
+          held_stamp.resize(tracks.size(), 0);
+          held_pos.resize(tracks.size(), 0);
         }
-      }
+        if (++stamp == 0) {
+          std::fill(held_stamp.begin(), held_stamp.end(), 0);
+          stamp = 1;
+        }
+        for (std::size_t k = 0; k < L.held.size(); ++k) {
+          const std::uint32_t t = L.held[k].track;
+          if (t < held_stamp.size() && held_stamp[t] != stamp) {
+            held_stamp[t] = stamp;
+            held_pos[t] = static_cast<std::uint32_t>(k);
+          }
+        }
+        indexed = true;
+      };
       for (std::size_t i : touching[l]) {
-        const Contribution& c = s.contributors[i];
+        Contribution& c = s.contributors[i];
         const double release = now + policy.For(c.category).hold.value();
-        if (held_stamp[c.track] == stamp) {
-          Held& h = L.held[held_pos[c.track]];
-          h.release = std::max(h.release, release);
-          h.reason = EndReason::kThreatPassed;
+        Held* h = nullptr;
+        if (c.held_hint[l] < L.held.size() && L.held[c.held_hint[l]].track == c.track) {
+          h = &L.held[c.held_hint[l]];
         } else {
-          held_stamp[c.track] = stamp;
-          held_pos[c.track] = static_cast<std::uint32_t>(L.held.size());
+          if (!indexed) build_index();
+          if (held_stamp[c.track] == stamp) {
+            c.held_hint[l] = held_pos[c.track];
+            h = &L.held[held_pos[c.track]];
+          }
+        }
+        if (h) {
+          h->release = std::max(h->release, release);
+          h->reason = EndReason::kThreatPassed;
+        } else {
+          c.held_hint[l] = static_cast<std::uint32_t>(L.held.size());
+          if (indexed) {
+            held_stamp[c.track] = stamp;
+            held_pos[c.track] = c.held_hint[l];
+          }
           L.held.push_back({c.track, release, EndReason::kThreatPassed});
         }
         const double arr = c.arrival[l];
@@ -346,10 +379,13 @@ struct AlertEngine::Impl {
         L.id = l == kAlert ? ids.NextAlert() : ids.NextPreAlert();
         L.started = now;
         L.category = cat;
-        L.ClearThreats();
+        L.ClearThreats(++last_threats_epoch);
       }
       for (std::size_t i : touching[l]) {
-        const std::uint32_t slot = s.contributors[i].track;
+        Contribution& c = s.contributors[i];
+        if (c.recorded_epoch[l] == L.threats_epoch) continue;  // recorded in this epoch already
+        c.recorded_epoch[l] = L.threats_epoch;
+        const std::uint32_t slot = c.track;
         auto ps = std::lower_bound(L.threat_slots.begin(), L.threat_slots.end(), slot);
         if (ps != L.threat_slots.end() && *ps == slot) continue;  // recorded already
         L.threat_slots.insert(ps, slot);
@@ -380,7 +416,7 @@ struct AlertEngine::Impl {
       Emit(l == kAlert ? AlertEventKind::kEnd : AlertEventKind::kPreEnd, L, z, now, reason, std::nullopt);
       L.open = false;
       L.held.clear();
-      L.ClearThreats();
+      L.ClearThreats(++last_threats_epoch);
     }
   }
 
@@ -447,7 +483,13 @@ struct AlertEngine::Impl {
       ZoneState& zs = zones[z];
       const std::size_t pos = zs.FindContributor(slot);
       if (pos < zs.contributors.size()) {
-        zs.contributors[pos] = next[j].second;
+        Contribution& cur = zs.contributors[pos];
+        Contribution replaced = next[j].second;
+        for (int l : {kPre, kAlert}) {
+          replaced.recorded_epoch[l] = cur.recorded_epoch[l];
+          replaced.held_hint[l] = cur.held_hint[l];
+        }
+        cur = replaced;
       } else {
         zs.contributors.push_back(next[j].second);
         zs.contributor_slots.push_back(slot);
@@ -592,7 +634,7 @@ bool AlertEngine::CancelZone(const ZoneId& zone, UnixTime now) {
            EndReason::kOperator, std::nullopt);
     L.open = false;
     L.held.clear();
-    L.ClearThreats();
+    L.ClearThreats(++m.last_threats_epoch);
   }
   return true;
 }
@@ -676,8 +718,8 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.id = e.alert;
     L.started = e.time.seconds();
     L.category = e.category;
+    L.ClearThreats(++m.last_threats_epoch);
     L.threats = e.threats;
-    L.threat_slots.clear();
     std::sort(L.threats.begin(), L.threats.end());
     L.held.push_back({kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost});
     m.MarkActive(*z);
