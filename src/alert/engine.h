@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -114,6 +115,9 @@ class AlertEngine {
   void RestoreOpenAlerts(std::span<const AlertEvent> open_starts, UnixTime now);
 
   std::vector<ActiveAlert> Active() const;  // in zone order, pre-alert first
+  // The id of the alert (or pre-alert) open on `zone`, if any; cheaper than Active().
+  // REQUIRES: zone < catalog.zones().size().
+  std::optional<AlertId> OpenAlert(zones::ZoneIndex zone, bool prealert) const;
   // The id allocator's state, to persist and hand to the next run's constructor.
   const AlertIdAllocator::State& id_state() const;
   const EngineStats& stats() const;

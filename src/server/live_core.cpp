@@ -52,6 +52,7 @@ class LiveTrackSink final : public track::TrackSink {
   void OnTrackUpdate(const track::TrackUpdate& u) override {
     auto& v = tracks[u.id];
     v.update = u;
+    ++versions[u.id];
     if (v.trail.empty() || v.trail.back().lat != u.position.lat || v.trail.back().lon != u.position.lon) {
       v.trail.push_back(u.position);
       if (v.trail.size() > trail_points_) v.trail.erase(v.trail.begin());
@@ -60,10 +61,12 @@ class LiveTrackSink final : public track::TrackSink {
   }
   void OnTrackEnd(const track::TrackEnd& e) override {
     tracks.erase(e.id);
+    versions.erase(e.id);
     if (!warming) pipeline_.OnTrackEnd(e);
   }
   bool warming = false;
   std::map<TrackId, TrackView> tracks;
+  std::unordered_map<TrackId, std::uint64_t> versions;  // updates seen per live track
 
  private:
   replay::Pipeline& pipeline_;
@@ -106,6 +109,13 @@ struct LiveCore::Impl {
   std::unique_ptr<track::Tracker> tracker;
   track::TrackerConfig tracker_config;
   predict::Predictor predictor_for_views;
+  // The dangers shown with the tracks, by track: computed once per track update
+  // (version) rather than for every snapshot.
+  struct ViewDanger {
+    std::uint64_t version = 0;
+    std::optional<alert::Danger> danger;
+  };
+  std::unordered_map<TrackId, ViewDanger> view_dangers;
   std::vector<AuditRecord> audit;
   std::vector<PublishedEvent> published;
   std::uint64_t seq = 0;
@@ -117,6 +127,8 @@ struct LiveCore::Impl {
   std::unordered_map<std::string, double> stale_until;   // overloaded sensors
   std::set<std::string> stale;                           // currently marked stale
   double last_snapshot = -1e300;
+  std::chrono::steady_clock::time_point last_snapshot_steady{};
+  bool snapshot_due = false;  // decisions published since the last snapshot
 
   double Now() const { return owner.clock_.Now().seconds(); }
 
@@ -166,37 +178,51 @@ struct LiveCore::Impl {
       ++owner.stats_.latency_counts[b];
       owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat);
     }
-    const bool changed = !published.empty() || !audit.empty();
+    if (!published.empty()) snapshot_due = true;
+    const bool operator_action = !audit.empty();
     published.clear();
     audit.clear();
     const double now = Now();
-    if (changed || now - last_snapshot >= owner.options_.snapshot_interval_s) MakeSnapshot(now);
+    const bool gap_passed = std::chrono::steady_clock::now() - last_snapshot_steady >=
+                            std::chrono::duration<double>(owner.options_.snapshot_min_gap_s);
+    if (operator_action || (snapshot_due && gap_passed) || now - last_snapshot >= owner.options_.snapshot_interval_s)
+      MakeSnapshot(now);
   }
 
   void MakeSnapshot(double now) {
     last_snapshot = now;
+    last_snapshot_steady = std::chrono::steady_clock::now();
+    snapshot_due = false;
     auto s = std::make_shared<Snapshot>();
     s->time = UnixTime(now);
     s->mode = owner.options_.mode;
     s->uptime_s = SystemClock().Now().seconds() - started_wall;
     s->last_seq = seq;
+    std::unordered_map<TrackId, ViewDanger> dangers;
     for (const auto& [id, v] : track_sink->tracks) {
       if (v.update.status != track::TrackStatus::kConfirmed) continue;
       TrackView t = v;
-      t.danger = predictor_for_views.Compute(v.update);
+      const std::uint64_t version = track_sink->versions[id];
+      auto cached = view_dangers.find(id);
+      ViewDanger vd;
+      if (cached != view_dangers.end() && cached->second.version == version) vd = std::move(cached->second);
+      else vd = {version, predictor_for_views.Compute(v.update)};
+      t.danger = vd.danger;
+      dangers.emplace(id, std::move(vd));
       s->tracks.push_back(std::move(t));
     }
+    view_dangers = std::move(dangers);
     std::size_t alerts = 0, pre = 0;
-    for (const auto& a : pipeline->engine().Active()) {
+    for (auto& a : pipeline->engine().Active()) {
       AlertView v;
-      v.alert = a;
-      if (auto it = expected_at.find(a.id.str()); it != expected_at.end()) v.expected_at = it->second;
-      for (const auto& t : a.threats)
+      v.alert = std::move(a);
+      if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
+      for (const auto& t : v.alert.threats)
         if (IsManualSource(t)) {
           v.manual = true;
           if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
         }
-      (a.prealert ? pre : alerts)++;
+      (v.alert.prealert ? pre : alerts)++;
       s->alerts.push_back(std::move(v));
     }
     for (const auto& d : owner.sensors_.sensors()) {
@@ -252,8 +278,10 @@ struct LiveCore::Impl {
 
   void Run() {
     std::vector<InboundReport> batch;
+    std::deque<InboundReport> taken;  // taken from the queue, not processed yet
     std::deque<std::function<void()>> cmds;
     std::set<std::string> newly_overloaded;
+    const auto budget = std::chrono::duration<double>(owner.options_.max_batch_s);
     for (;;) {
       batch.clear();
       cmds.clear();
@@ -261,12 +289,14 @@ struct LiveCore::Impl {
       bool stop, caught_up;
       {
         std::unique_lock lock(mu);
-        cv.wait_for(lock, std::chrono::milliseconds(50),
-                    [&] { return stopping || !queue.empty() || !commands.empty(); });
-        const std::size_t n = std::min(queue.size(), owner.options_.max_batch);
-        for (std::size_t i = 0; i < n; ++i) {
-          batch.push_back(std::move(queue.front()));
-          queue.pop_front();
+        if (taken.empty()) {
+          cv.wait_for(lock, std::chrono::milliseconds(50),
+                      [&] { return stopping || !queue.empty() || !commands.empty(); });
+          const std::size_t n = std::min(queue.size(), owner.options_.max_batch);
+          for (std::size_t i = 0; i < n; ++i) {
+            taken.push_back(std::move(queue.front()));
+            queue.pop_front();
+          }
         }
         cmds.swap(commands);
         newly_overloaded.swap(overloaded);
@@ -281,16 +311,23 @@ struct LiveCore::Impl {
       // Time follows the reports while a backlog is worked off (so the tracker does
       // not sweep tracks whose next reports are still queued), and the clock once
       // caught up.
-      for (const auto& r : batch) {
-        last_seen[r.report.sensor.str()] = std::max(last_seen[r.report.sensor.str()], r.received.seconds());
+      const auto started = std::chrono::steady_clock::now();
+      while (!taken.empty()) {
+        batch.push_back(std::move(taken.front()));
+        taken.pop_front();
+        const InboundReport& r = batch.back();
+        double& seen = last_seen[r.report.sensor.str()];
+        seen = std::max(seen, r.received.seconds());
         AdvanceTo(std::min(r.report.time.seconds(), now));
         tracker->Process(r.report);
+        if (std::chrono::steady_clock::now() - started > budget) break;
       }
+      caught_up = caught_up && taken.empty();
       if (caught_up) AdvanceTo(now);
       owner.stats_.processed += batch.size();
       ++owner.stats_.batches;
       CommitAndPublish(batch);
-      if (stop) return;
+      if (stop && taken.empty()) return;
     }
   }
 
@@ -338,10 +375,11 @@ struct LiveCore::Impl {
     for (std::size_t i = before; i < collected.events.size(); ++i)
       if (collected.events[i].kind == alert::AlertEventKind::kStart) out.alerts.push_back(collected.events[i].alert.str());
     // Zones already under alert stay under their open alert (widening writes nothing).
-    for (const auto& a : pipeline->engine().Active())
-      if (!a.prealert && std::find(zs.begin(), zs.end(), a.zone) != zs.end() &&
-          std::find(out.alerts.begin(), out.alerts.end(), a.id.str()) == out.alerts.end())
-        out.alerts.push_back(a.id.str());
+    // zs is ascending, as Active() is.
+    for (auto z : zs)
+      if (auto id = pipeline->engine().OpenAlert(z, false);
+          id && std::find(out.alerts.begin(), out.alerts.end(), id->str()) == out.alerts.end())
+        out.alerts.push_back(id->str());
     return out;
   }
 

@@ -9,6 +9,10 @@
 // So nothing is published that is not stored (a failed commit is logged and counted,
 // and the decisions are still published: warning people comes first).
 //
+// A batch is at most max_batch reports and at most max_batch_s of processing: a
+// backlog is worked off in short batches, so decisions and operator actions never
+// wait long behind it (reports taken from the queue but not yet processed, up to
+// max_batch, are not counted against queue_capacity).
 // Overload: when the queue is full Submit() refuses the report (the caller counts
 // it) and the report's sensor is treated as stale for sensor_stale_after_s, which
 // widens every danger depending on it (alert wider, never narrower).
@@ -91,9 +95,18 @@ struct LiveOptions {
   Mode mode = Mode::kLive;
   std::size_t queue_capacity = 262144;  // reports waiting for the pipeline thread
   std::size_t max_batch = 8192;
+  // Processing time (steady clock) after which a batch is cut short: its decisions
+  // are committed and published, operator actions waiting are run, and the rest of
+  // the reports taken follow in the next batch. Bounds how long a decision or an
+  // operator action waits behind a backlog.
+  double max_batch_s = 0.004;
   double tick_interval_s = 1.0;
   double sensor_stale_after_s = 30.0;
   double snapshot_interval_s = 0.25;  // clock seconds between snapshots (also after decisions)
+  // Decisions reach the snapshot at most this long (steady clock) after they are
+  // published: a snapshot follows a batch with decisions unless one was made less
+  // than this ago (then the next loop makes it). Operator actions snapshot at once.
+  double snapshot_min_gap_s = 0.05;
   std::size_t trail_points = 40;
   double restore_window_s = 600.0;
   double manual_default_duration_s = 600.0;
