@@ -535,7 +535,7 @@ struct AlertEngine::Impl {
       RemoveContribution(z, slot, reason, now);
       MarkDirty(z);
     }
-    t.zones.clear();
+    std::vector<std::pair<ZoneIndex, Contribution>>().swap(t.zones);  // slots stay: free the memory
     t.live = false;
     t.lost = false;
     t.danger = Danger{};
@@ -724,6 +724,12 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.held.push_back({kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost});
     m.MarkActive(*z);
   }
+}
+
+std::optional<AlertId> AlertEngine::OpenAlert(zones::ZoneIndex zone, bool prealert) const {
+  const Level& L = impl_->zones[zone].level[prealert ? kPre : kAlert];
+  if (!L.open) return std::nullopt;
+  return L.id;
 }
 
 std::vector<ActiveAlert> AlertEngine::Active() const {
