@@ -1,5 +1,7 @@
 #include "sim/sensor_sim.h"
 
+#include "ingest/radar_cover.h"
+
 #include <GeographicLib/LocalCartesian.hpp>
 #include <algorithm>
 #include <atomic>
@@ -75,7 +77,7 @@ void SimulateRadar(const SensorDescription& s, std::uint32_t index, const std::v
   GeographicLib::LocalCartesian lc(s.position->lat, s.position->lon, s.alt_m);
   const bool three_d = s.Is3dRadar();
   // Nothing below min_elevation_deg, nor below the radar horizon (the 4/3-earth dip).
-  const double floor_deg = std::max(s.min_elevation_deg, -HorizonDipDeg(s.alt_m));
+  const double floor_deg = std::max(s.min_elevation_deg, -ingest::HorizonDipDeg(s.alt_m));
   const double sr = *s.sigma.range_m, sa = *s.sigma.azimuth_deg;
   const double se = s.sigma.elevation_deg.value_or(0.0);
   std::normal_distribution<double> gauss(0.0, 1.0);
@@ -99,7 +101,7 @@ void SimulateRadar(const SensorDescription& s, std::uint32_t index, const std::v
       double horiz = std::hypot(e, n);
       double range = std::hypot(horiz, u);
       if (range > s.max_range_m) continue;
-      if (ApparentElevationDeg(e, n, u, s.alt_m) < floor_deg) continue;
+      if (ingest::ApparentElevationDeg(e, n, u, s.alt_m) < floor_deg) continue;
       // Draws happen in a fixed order whatever is reported, so one decision never
       // shifts the noise of another.
       double detect = unit(rng);
@@ -338,23 +340,6 @@ void SimulateObserver(const SensorDescription& s, std::uint32_t index, const std
 
 std::uint64_t MixSeed(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
   return SplitMix(SplitMix(SplitMix(seed) ^ a) ^ (b * 0x9E3779B97F4A7C15ULL));
-}
-
-double HorizonDipDeg(double radar_alt_m) {
-  const double re = kEarthRadius * 4.0 / 3.0;
-  return std::acos(re / (re + std::max(0.0, radar_alt_m))) / kDeg;
-}
-
-double ApparentElevationDeg(double east, double north, double up, double radar_alt_m) {
-  const double horiz = std::hypot(east, north);
-  const double center_to_radar = kEarthRadius + radar_alt_m;
-  const double theta = std::atan2(horiz, center_to_radar + up);  // central angle
-  const double target_alt = std::hypot(horiz, center_to_radar + up) - kEarthRadius;
-  const double re = kEarthRadius * 4.0 / 3.0;
-  const double theta_eff = theta * kEarthRadius / re;  // same ground distance on the bigger earth
-  const double x = (re + target_alt) * std::sin(theta_eff);
-  const double y = (re + target_alt) * std::cos(theta_eff) - (re + radar_alt_m);
-  return std::atan2(y, x) / kDeg;
 }
 
 std::vector<SimReport> SimulateSensors(const ingest::SensorList& list, std::vector<Flight>* flights,

@@ -6,7 +6,7 @@
 //  - radar: scans every period_s from a random phase; a target's plot is timed when
 //    the rotating beam crosses its azimuth. Reported when the slant range <= max_range_m
 //    and its apparent elevation on a 4/3-earth (standard refraction) is >= min_elevation_deg
-//    and above the radar horizon (-HorizonDipDeg), so the earth's bulge hides low flyers
+//    and above the radar horizon (-ingest::HorizonDipDeg, ingest/radar_cover.h), so the earth's bulge hides low flyers
 //    far away; then it is reported with probability p_detect.
 //    Reported values: slant range, azimuth and GEOMETRIC elevation (WGS84 local frame of
 //    the radar, as GeographicLib::LocalCartesian gives) plus gaussian noise of the declared
@@ -56,15 +56,6 @@ struct SensorSimOptions {
 // Generates every sensor's reports, in arrival order, and sets each flight's first_seen.
 std::vector<SimReport> SimulateSensors(const ingest::SensorList& sensors, std::vector<Flight>* flights,
                                        const SensorSimOptions& options);
-
-// Apparent elevation (degrees) of a target seen from a radar on a 4/3-earth, from the
-// target's east/north/up offset in the radar's local frame and the radar's height.
-double ApparentElevationDeg(double east, double north, double up, double radar_alt_m);
-
-// Depression angle (degrees, >= 0) of the radar horizon on a 4/3-earth for a radar
-// at this height: targets whose apparent elevation is below minus this are hidden by
-// the earth's bulge.
-double HorizonDipDeg(double radar_alt_m);
 
 // A std::mt19937_64 seeded from (seed, a, b) by SplitMix64 mixing.
 std::uint64_t MixSeed(std::uint64_t seed, std::uint64_t a, std::uint64_t b);

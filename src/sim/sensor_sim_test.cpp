@@ -2,6 +2,8 @@
 // the declared sigmas, detection probability, class-hint confusion, ordering.
 #include "sim/sensor_sim.h"
 
+#include "ingest/radar_cover.h"
+
 #include <GeographicLib/LocalCartesian.hpp>
 #include <gtest/gtest.h>
 
@@ -132,7 +134,7 @@ TEST(RadarSim, NothingBeyondMaxRangeOrBelowTheHorizon) {
     double e, n, u;
     lc.Forward(q.lat, q.lon, q.alt, e, n, u);
     EXPECT_LE(std::sqrt(e * e + n * n + u * u), 260000.0);
-    EXPECT_GE(ApparentElevationDeg(e, n, u, 30), -HorizonDipDeg(30) - 1e-9);
+    EXPECT_GE(ingest::ApparentElevationDeg(e, n, u, 30), -ingest::HorizonDipDeg(30) - 1e-9);
     max_range[r.threat] = std::max(max_range[r.threat], r.v[0]);
   }
   EXPECT_NEAR(max_range[0], 51800, 2500) << "the low flyer is seen only inside the radar horizon";
@@ -157,7 +159,7 @@ TEST(RadarSim, MinElevationIsHonoured) {
     TruthPoint q = flights[0].At(r.time);
     double e, n, u;
     lc.Forward(q.lat, q.lon, q.alt, e, n, u);
-    EXPECT_GE(ApparentElevationDeg(e, n, u, 100), 1.0 - 1e-9);
+    EXPECT_GE(ingest::ApparentElevationDeg(e, n, u, 100), 1.0 - 1e-9);
   }
 }
 
