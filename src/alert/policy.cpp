@@ -140,6 +140,10 @@ Policy Policy::Defaults() {
   CategoryPolicy base;  // the member initialisers are the documented defaults
   Policy p;
   p.categories.fill(base);
+  // Lost air-breathing tracks coast on the predictor's dead-reckoning danger, whose
+  // windows bound it (PredictorConfig::lost_reach_*); this is only the cap.
+  for (ThreatCategory c : {ThreatCategory::kDrone, ThreatCategory::kCruiseMissile})
+    p.categories[CategoryIndex(c)].lost_coast = Seconds(900);
   auto& drone = p.categories[CategoryIndex(ThreatCategory::kDrone)];
   drone.hold = Seconds(120);
   drone.prealert_horizon = Seconds(900);

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "core/geo.h"
+#include "ingest/radar_cover.h"
 
 namespace tocsin::predict {
 namespace {
@@ -283,6 +282,7 @@ bool Predictor::ExplainedByPreciseTrack(const track::TrackUpdate& u) const {
 }
 
 std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
+  born_.try_emplace(in.id.str(), in.time.seconds());
   if (in.status == track::TrackStatus::kTentative && !config_.tentative_prealerts) return std::nullopt;
   const track::TrackUpdate u = Plausible(config_, in);
   const bool heading_unknown = !IsBallistic(u.category) && Finite(u) && HeadingUnknown(config_, u);
@@ -308,7 +308,12 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
   last.time = t;
   last.category = u.category;
   last.status = u.status;
+  last.update = in;
+  if (!heading_unknown && Finite(u)) last.headed = in;
   ++computed_;
+  if (config_.handover && !coasting_.empty() && u.status == track::TrackStatus::kConfirmed && Finite(u) &&
+      u.pos_sigma.value() <= config_.precise_max_sigma_m)
+    HandOver(u, heading_unknown);
   alert::Danger d = Compute(u);
   if (config_.suppress_duplicates && heading_unknown && ExplainedByPreciseTrack(u)) {
     // The same threat as a precise track: keep only the ground under it.
@@ -318,23 +323,140 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
     d.areas.clear();
     d.areas.push_back(Area(alert::Disc{u.position, Metres(r)}, now, now, now + config_.near_disc_s));
   }
-  static const bool debug = std::getenv("PREDICT_DEBUG") != nullptr;
-  if (debug) {
-    std::fprintf(stderr, "PD %s t=%.0f cat=%s sig=%.0f v=%.1f vs=%.1f unk=%d upd=%d areas=%zu sensors=%s\n",
-                 u.id.str().c_str(), t, std::string(ToString(u.category)).c_str(), u.pos_sigma.value(),
-                 std::hypot(u.vel_east, u.vel_north), u.vel_sigma.value(), heading_unknown ? 1 : 0, u.updates,
-                 d.areas.size(), u.sensors.empty() ? "-" : u.sensors.front().str().c_str());
-  }
   if (u.status == track::TrackStatus::kTentative) {
     for (auto& a : d.areas) a.prealert_only = true;
   }
   return d;
 }
 
-alert::EndReason Predictor::OnEnd(const track::TrackEnd& e) {
-  last_.erase(e.id.str());
+EndDecision Predictor::OnEnd(const track::TrackEnd& e) {
+  EndDecision out;
+  out.reason = e.reason == track::TrackEndReason::kLost ? alert::EndReason::kTrackLost : alert::EndReason::kThreatPassed;
+  auto it = last_.find(e.id.str());
+  if (out.reason == alert::EndReason::kTrackLost && it != last_.end() && it->second.time > -1e299) {
+    out.coast = CoastDanger(it->second.update, it->second.headed, e.time);
+    double until = e.time.seconds();
+    for (const auto& a : out.coast->areas) until = std::max(until, a.latest_departure.seconds());
+    coasting_[e.id.str()] = Coasting{it->second.update, e.time.seconds(), until};
+  } else {
+    coasting_.erase(e.id.str());  // a coasting track's id never ends twice; be safe
+  }
+  if (it != last_.end()) last_.erase(it);
   precise_.erase(e.id.str());
-  return e.reason == track::TrackEndReason::kLost ? alert::EndReason::kTrackLost : alert::EndReason::kThreatPassed;
+  born_.erase(e.id.str());
+  return out;
+}
+
+void Predictor::SetRadars(const std::vector<ingest::SensorDescription>& sensors) {
+  radars_.clear();
+  for (const auto& s : sensors)
+    if (s.type == ingest::SensorType::kRadar && s.position) radars_.push_back(s);
+}
+
+bool Predictor::VanishedInCover(const track::TrackUpdate& last, double end_time) const {
+  if (radars_.empty() || !last.alt_known) return false;
+  const double alt = std::max(0.0, last.alt_m - 2.0 * std::max(0.0, last.alt_sigma_m));
+  const double dt = std::max(0.0, end_time - last.time.seconds());
+  const double speed = std::hypot(last.vel_east, last.vel_north);
+  const LatLon gone = speed * dt < 1.0 ? last.position
+                                       : GeodesicDestination(last.position, std::atan2(last.vel_east, last.vel_north) / kDeg,
+                                                             Metres(speed * dt));
+  auto covered = [&](LatLon p) {
+    for (const auto& r : radars_)
+      if (ingest::RadarCovers(r, p, alt)) return true;
+    return false;
+  };
+  return covered(last.position) && covered(gone);
+}
+
+std::vector<TrackId> Predictor::TakeHandovers() {
+  std::vector<TrackId> out;
+  out.swap(handovers_);
+  return out;
+}
+
+void Predictor::HandOver(const track::TrackUpdate& u, bool heading_unknown) {
+  const double t = u.time.seconds();
+  const auto born = born_.find(u.id.str());
+  const double born_at = born == born_.end() ? t : born->second;
+  const double coslat = std::cos(u.position.lat * kDeg);
+  const double heading = std::atan2(u.vel_east, u.vel_north);
+  const double speed = std::hypot(u.vel_east, u.vel_north);
+  const double sigma = std::max(0.0, u.pos_sigma.value());
+  std::string best;
+  double best_d2 = 0;
+  for (auto it = coasting_.begin(); it != coasting_.end();) {
+    if (it->second.until < t) {  // its danger has run out: nothing to release
+      it = coasting_.erase(it);
+      continue;
+    }
+    const Coasting& c = it->second;
+    const track::TrackUpdate& l = c.last;
+    const bool same = l.category == u.category || l.category == ThreatCategory::kUnknown ||
+                      u.category == ThreatCategory::kUnknown;
+    const double dt = t - l.time.seconds();
+    const double lspeed = std::hypot(l.vel_east, l.vel_north);
+    double dh = std::abs(std::atan2(l.vel_east, l.vel_north) - heading);
+    if (dh > kPi) dh = 2 * kPi - dh;
+    const bool heading_differs = !heading_unknown && (dh > config_.handover_max_heading_deg * kDeg ||
+                                                      speed < 0.5 * lspeed || speed > 2.0 * lspeed);
+    if (!same || born_at < c.lost_at || dt < 0 || heading_differs) {
+      ++it;
+      continue;
+    }
+    const double de = (u.position.lon - l.position.lon) * kDeg * kEarthRadius * coslat - l.vel_east * dt;
+    const double dn = (u.position.lat - l.position.lat) * kDeg * kEarthRadius - l.vel_north * dt;
+    const double gate = config_.sigma_k * std::hypot(sigma, std::max(0.0, l.pos_sigma.value())) + config_.zone_margin_m +
+                        config_.handover_gate_per_s * lspeed * dt;
+    const double d2 = de * de + dn * dn;
+    if (d2 <= gate * gate && (best.empty() || d2 < best_d2)) {
+      best = it->first;
+      best_d2 = d2;
+    }
+    ++it;
+  }
+  if (best.empty()) return;
+  coasting_.erase(best);
+  handovers_.push_back(TrackId(best));
+}
+
+alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const track::TrackUpdate& headed,
+                                     UnixTime end_time) const {
+  track::TrackUpdate last = last_seen;
+  if (!IsBallistic(last.category) && Finite(last) && HeadingUnknown(config_, Plausible(config_, last)) &&
+      headed.time.seconds() > 0 && last.time.seconds() - headed.time.seconds() <= config_.lost_headed_max_age_s) {
+    last.vel_east = headed.vel_east;
+    last.vel_north = headed.vel_north;
+    last.vel_sigma = headed.vel_sigma;
+  }
+  const track::TrackUpdate u = Plausible(config_, last);
+  if (IsBallistic(u.category) || !Finite(u)) return Compute(last);  // impact windows bound it already
+  const double speed = std::hypot(u.vel_east, u.vel_north);
+  const double ceiling = u.category == ThreatCategory::kDrone ? config_.drone_max_speed_mps : config_.cruise_max_speed_mps;
+  const bool flyable = speed - 2.0 * std::max(0.0, u.vel_sigma.value()) <= ceiling;
+  const bool precise = u.pos_sigma.value() <= config_.vague_position_sigma_m;
+  const bool classified = u.category == ThreatCategory::kDrone || u.category == ThreatCategory::kCruiseMissile;
+  if (!classified || HeadingUnknown(config_, u) || u.updates < config_.lost_min_updates || !flyable || !precise ||
+      (u.category == ThreatCategory::kDrone && VanishedInCover(u, end_time.seconds()))) {
+    alert::Danger d = Compute(last);
+    const double until = end_time.seconds() + config_.lost_hold_s;
+    for (auto& a : d.areas) {
+      a.latest_departure = UnixTime(std::max(a.earliest_arrival.seconds(), std::min(a.latest_departure.seconds(), until)));
+      if (last.status == track::TrackStatus::kTentative) a.prealert_only = true;
+    }
+    return d;
+  }
+  PredictorConfig c = config_;
+  const double reach = u.category == ThreatCategory::kDrone ? c.lost_reach_drone_s : c.lost_reach_cruise_s;
+  c.alert_reach_s = std::max(c.alert_reach_s, reach);
+  c.max_heading_change_deg = c.lost_max_heading_change_deg;
+  c.min_speed_factor = c.lost_min_speed_factor;
+  c.max_horizon_s = std::max(c.max_horizon_s, c.alert_reach_s);
+  const Predictor coasting(c);
+  alert::Danger d = coasting.Compute(last);
+  if (last.status == track::TrackStatus::kTentative)
+    for (auto& a : d.areas) a.prealert_only = true;
+  return d;
 }
 
 }  // namespace tocsin::predict

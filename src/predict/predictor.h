@@ -22,9 +22,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "alert/alert_log.h"
 #include "alert/danger.h"
+#include "ingest/sensor.h"
 #include "track/track_state.h"
 
 namespace tocsin::predict {
@@ -82,6 +84,60 @@ struct PredictorConfig {
   double precise_max_sigma_m = 1000.0;
   double precise_max_age_s = 30.0;
   double duplicate_gate_k = 3.0;
+  // Lost tracks (dead reckoning). A drone or cruise missile track with a known
+  // heading that the tracker drops keeps flying: its last state becomes a
+  // coast danger whose ALERT pieces reach this far in flight time from the last
+  // update (the corridor, turn envelope included, as for a live track), so the zones
+  // ahead are alerted as the threat could reach them, not only the 240 s of alert
+  // reach it had when last seen. Low drones and cruise missiles leave radar cover for
+  // minutes (kyiv-combined-night: a Shahed unseen for 745 s before it entered a zone).
+  double lost_reach_drone_s = 900.0;
+  double lost_reach_cruise_s = 480.0;
+  // The coast corridor's envelope (tighter than a live track's: a threat that keeps
+  // flying unseen follows its programmed route; wider along-track spread instead).
+  double lost_max_heading_change_deg = 30.0;
+  double lost_min_speed_factor = 0.6;
+  // A drone track that vanished inside radar cover (its last position and its dead-reckoned
+  // position at the loss both seen by a radar given with SetRadars, at its last
+  // altitude - 2 sigma) was destroyed or came down: it does not dead-reckon. One that
+  // left cover (below the radar horizon, out of range, altitude unknown) does. Cruise
+  // missiles always do: they hug the ground and tracks of them break inside cover
+  // (kyiv-combined-night C0013 was missed when they did not).
+  // Dead reckoning needs a classified track (drone, cruise missile: gaza-rockets'
+  // unclassified rockets must not coast 10 minutes) worth extrapolating: at least lost_min_updates
+  // measurements, a position sigma <= vague_position_sigma_m (radar quality, not
+  // observers and bearings, whose "velocities" of 100-400 m/s for drones in
+  // odesa-drones are reports of different threats joined), and a speed its category
+  // can fly (drones: drone_max_speed_mps, others: cruise_max_speed_mps, + 2 sigma;
+  // kyiv-combined-night had 600-6,000 m/s "tracks" of 3 plots). Other lost tracks,
+  // and those of unknown heading (rings: the reachable disc is already the whole
+  // envelope), keep their last danger for lost_hold_s after they were dropped.
+  // A track whose heading became unknown near its end (low drones lost by radar,
+  // left with observers and bearings) dead-reckons from its last position with the
+  // velocity of its last update of known heading, if that is at most
+  // lost_headed_max_age_s older.
+  int lost_min_updates = 6;
+  double lost_hold_s = 120.0;
+  double lost_headed_max_age_s = 300.0;
+  // Hand-over: a coasting lost track is released (its coast danger removed) when a
+  // track BORN AFTER it was lost re-acquires it: confirmed, heading known, position
+  // sigma <= precise_max_sigma_m, same category (or either unknown), heading (when
+  // the new track's is known) within handover_max_heading_deg of the lost track's
+  // and speed within x0.5-x2 of it, and within the gate of the lost
+  // track's dead-reckoned position: sigma_k * hypot(sigmas) + zone_margin_m +
+  // handover_gate_per_s * (lost speed) * (time since it was last seen). A track that
+  // was alive while the lost one was can only be another threat and never releases
+  // it; each new track releases at most one (the nearest).
+  bool handover = true;
+  double handover_max_heading_deg = 45.0;
+  double handover_gate_per_s = 0.5;
+};
+
+// What the engine should do with a track that ended: the end reason, and for a
+// lost track a coast danger to upsert first (see PredictorConfig::lost_reach_*).
+struct EndDecision {
+  alert::EndReason reason = alert::EndReason::kThreatPassed;
+  std::optional<alert::Danger> coast;
 };
 
 class Predictor {
@@ -91,8 +147,21 @@ class Predictor {
   // danger stands) or the track is tentative.
   std::optional<alert::Danger> OnUpdate(const track::TrackUpdate& u);
   // Forgets the track; returns the engine's end reason (lost -> kTrackLost, impact ->
-  // kThreatPassed, which ends its zones after the ordinary hold).
-  alert::EndReason OnEnd(const track::TrackEnd& e);
+  // kThreatPassed, which ends its zones after the ordinary hold) and, for a lost
+  // track that made a danger, its coast danger (see PredictorConfig::lost_reach_*).
+  // The caller upserts the coast danger, then removes the track with the reason; the
+  // policy's lost_coast_s must be at least the reach for the coast to act fully.
+  EndDecision OnEnd(const track::TrackEnd& e);
+  // The coast danger for a track last seen as `last` (and last seen with a known
+  // heading as `headed`, time 0 if never) and dropped at `end_time`.
+  alert::Danger CoastDanger(const track::TrackUpdate& last, const track::TrackUpdate& headed, UnixTime end_time) const;
+  // The radars whose cover tells a lost threat that vanished in it from one that left
+  // it (see PredictorConfig); other sensors are ignored. Without radars every lost
+  // track that qualifies dead-reckons (the wider choice).
+  void SetRadars(const std::vector<ingest::SensorDescription>& sensors);
+  // Lost tracks re-acquired by new tracks since the last call (see
+  // PredictorConfig::handover); the caller removes their coast dangers.
+  std::vector<TrackId> TakeHandovers();
   // Builds the danger for `u` now (no rate limit, no state).
   alert::Danger Compute(const track::TrackUpdate& u) const;
 
@@ -106,17 +175,32 @@ class Predictor {
     double time = -1e300;
     ThreatCategory category = ThreatCategory::kUnknown;
     track::TrackStatus status = track::TrackStatus::kTentative;
+    track::TrackUpdate update;  // the last update a danger was computed from
+    track::TrackUpdate headed;  // the last such update with a known heading (time 0: none)
   };
   // A confirmed track with a known heading and a small position sigma.
   struct Precise {
     double time = 0, lat = 0, lon = 0, vel_east = 0, vel_north = 0, sigma = 0;
     ThreatCategory category = ThreatCategory::kUnknown;
   };
+  // A lost track coasting on its dead-reckoning danger.
+  struct Coasting {
+    track::TrackUpdate last;
+    double lost_at = 0, until = 0;
+  };
+  // True when `last`, lost at `end_time`, vanished inside radar cover.
+  bool VanishedInCover(const track::TrackUpdate& last, double end_time) const;
   // True when a precise track other than u's explains u's position (see config).
   bool ExplainedByPreciseTrack(const track::TrackUpdate& u) const;
+  // Releases the coasting track nearest to `u` that u re-acquires (see config).
+  void HandOver(const track::TrackUpdate& u, bool heading_unknown);
   PredictorConfig config_;
   std::unordered_map<std::string, Last> last_;
   std::unordered_map<std::string, Precise> precise_;
+  std::unordered_map<std::string, double> born_;  // track -> time of its first update
+  std::unordered_map<std::string, Coasting> coasting_;
+  std::vector<TrackId> handovers_;
+  std::vector<ingest::SensorDescription> radars_;
   std::size_t computed_ = 0, skipped_ = 0, suppressed_ = 0;
 };
 

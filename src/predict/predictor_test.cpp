@@ -181,8 +181,8 @@ TEST(PredictorTest, NonFiniteStateGivesNoPieces) {
 
 TEST(PredictorTest, EndReasons) {
   Predictor p;
-  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kLost}), alert::EndReason::kTrackLost);
-  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kImpact}),
+  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kLost}).reason, alert::EndReason::kTrackLost);
+  EXPECT_EQ(p.OnEnd({TrackId("trk-1"), UnixTime(1), track::TrackEndReason::kImpact}).reason,
             alert::EndReason::kThreatPassed);
 }
 
@@ -241,6 +241,134 @@ TEST(Predictor, VagueObserverTrackAt1000MpsGetsDiscsNotACorridor) {
   const alert::Danger precise = Predictor().Compute(u);
   ASSERT_GE(precise.areas.size(), 2u);
   EXPECT_NE(std::get_if<alert::Corridor>(&precise.areas[1].shape), nullptr);
+}
+
+}  // namespace
+}  // namespace tocsin::predict
+
+namespace tocsin::predict {
+namespace {
+
+track::TrackUpdate Seen(track::TrackUpdate u, double t, int updates) {
+  u.time = UnixTime(t);
+  u.updates = updates;
+  const double dt = t - 1000.0;
+  u.position = GeodesicDestination(Drone().position, 90.0, Metres(u.vel_east * dt));
+  return u;
+}
+
+// A Shahed that leaves radar cover keeps flying: 745 s unseen in kyiv-combined-night
+// before it entered a zone. The coast danger must alert the path that far ahead.
+TEST(PredictorLostTrackTest, LostDroneCoastsAlertPiecesAlongItsPathForTheLostReach) {
+  Predictor p;
+  ASSERT_TRUE(p.OnUpdate(Seen(Drone(), 1000.0, 40)));
+  const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+  EXPECT_EQ(end.reason, alert::EndReason::kTrackLost);
+  ASSERT_TRUE(end.coast.has_value());
+  // 700 s of flight ahead at 50 m/s = 35 km east: an alert piece reaches it, with an
+  // arrival no later than the truth's.
+  const LatLon ahead = GeodesicDestination(Drone().position, 90.0, Metres(50.0 * 700));
+  EXPECT_LE(EarliestAlertArrival(*end.coast, ahead), 1000.0 + 700.0);
+  // A live track's alert pieces stop at alert_reach_s (240 s, 12 km).
+  EXPECT_EQ(EarliestAlertArrival(p.Compute(Seen(Drone(), 1000.0, 40)), ahead), INFINITY);
+  // Behind it, nothing.
+  const LatLon behind = GeodesicDestination(Drone().position, 270.0, Metres(30000));
+  EXPECT_EQ(EarliestAlertArrival(*end.coast, behind), INFINITY);
+}
+
+TEST(PredictorLostTrackTest, HeadingLostNearTheEndCoastsWithTheLastKnownHeading) {
+  Predictor p;
+  ASSERT_TRUE(p.OnUpdate(Seen(Drone(), 1000.0, 40)));
+  auto vague = Seen(Drone(), 1100.0, 45);  // left with bearings: velocity unknown
+  vague.vel_east = 2.0;
+  vague.vel_sigma = MetresPerSecond(40.0);
+  ASSERT_TRUE(p.OnUpdate(vague));
+  const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1190.0), track::TrackEndReason::kLost});
+  ASSERT_TRUE(end.coast.has_value());
+  const LatLon ahead = GeodesicDestination(vague.position, 90.0, Metres(50.0 * 600));
+  EXPECT_LE(EarliestAlertArrival(*end.coast, ahead), 1100.0 + 600.0);
+}
+
+TEST(PredictorLostTrackTest, ShortOrImplausibleLostTracksOnlyKeepTheirLastDangerBriefly) {
+  PredictorConfig c;
+  for (int variant = 0; variant < 3; ++variant) {
+    Predictor p(c);
+    auto u = Seen(Drone(), 1000.0, 40);
+    if (variant == 0) u.updates = 3;                       // too few measurements
+    if (variant == 1) u.vel_east = 400.0;                  // not a drone's speed
+    if (variant == 2) u.category = ThreatCategory::kUnknown;  // unclassified
+    ASSERT_TRUE(p.OnUpdate(u));
+    const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+    ASSERT_TRUE(end.coast.has_value()) << variant;
+    for (const auto& a : end.coast->areas)
+      EXPECT_LE(a.latest_departure.seconds(), 1090.0 + c.lost_hold_s + 1e-6) << variant;
+  }
+}
+
+TEST(PredictorLostTrackTest, ImpactEndsHaveNoCoast) {
+  Predictor p;
+  ASSERT_TRUE(p.OnUpdate(Seen(Drone(), 1000.0, 40)));
+  const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1010.0), track::TrackEndReason::kImpact});
+  EXPECT_EQ(end.reason, alert::EndReason::kThreatPassed);
+  EXPECT_FALSE(end.coast.has_value());
+}
+
+TEST(PredictorLostTrackTest, NewTrackOnTheDeadReckonedPathReleasesTheCoastingTrack) {
+  Predictor p;
+  ASSERT_TRUE(p.OnUpdate(Seen(Drone(), 1000.0, 40)));
+  p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+  auto again = Seen(Drone(), 1300.0, 8);  // where dead reckoning puts it
+  again.id = TrackId("trk-9");
+  ASSERT_TRUE(p.OnUpdate(again));
+  const auto released = p.TakeHandovers();
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0], TrackId("trk-1"));
+  EXPECT_TRUE(p.TakeHandovers().empty());
+}
+
+TEST(PredictorLostTrackTest, TrackAliveBeforeTheLossOrFarOffDoesNotReleaseIt) {
+  Predictor p;
+  auto other = Seen(Drone(), 990.0, 8);  // another drone, alive before trk-1 was lost
+  other.id = TrackId("trk-2");
+  ASSERT_TRUE(p.OnUpdate(other));
+  ASSERT_TRUE(p.OnUpdate(Seen(Drone(), 1000.0, 40)));
+  p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+  ASSERT_TRUE(p.OnUpdate(Seen(other, 1300.0, 20)));
+  EXPECT_TRUE(p.TakeHandovers().empty());
+  auto far = Seen(Drone(), 1300.0, 8);  // born after, but 40 km off the path
+  far.id = TrackId("trk-3");
+  far.position = GeodesicDestination(far.position, 0.0, Metres(40000));
+  ASSERT_TRUE(p.OnUpdate(far));
+  EXPECT_TRUE(p.TakeHandovers().empty());
+}
+
+// Israel-iran-salvo: drones intercepted inside radar cover coasted 15 minutes over
+// dense alert areas. A drone that vanished where a radar could still see it is gone.
+TEST(PredictorLostTrackTest, DroneThatVanishedInsideRadarCoverDoesNotDeadReckon) {
+  ingest::SensorDescription radar;
+  radar.id = SensorId("RAD-1");
+  radar.type = ingest::SensorType::kRadar;
+  radar.position = GeodesicDestination(Drone().position, 180.0, Metres(40000));
+  radar.alt_m = 100.0;
+  radar.max_range_m = 300000.0;
+  Predictor p;
+  p.SetRadars({radar});
+  auto u = Seen(Drone(), 1000.0, 40);
+  u.alt_m = 1500.0;
+  ASSERT_TRUE(p.OnUpdate(u));
+  EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+  ASSERT_TRUE(end.coast.has_value());
+  for (const auto& a : end.coast->areas) EXPECT_LE(a.latest_departure.seconds(), 1090.0 + PredictorConfig{}.lost_hold_s + 1e-6);
+  // The same drone 250 km from the radar at 100 m is below its horizon: it dead-reckons.
+  radar.position = GeodesicDestination(Drone().position, 180.0, Metres(250000));
+  p.SetRadars({radar});
+  u.alt_m = 100.0;
+  u.id = TrackId("trk-2");
+  ASSERT_TRUE(p.OnUpdate(u));
+  end = p.OnEnd({TrackId("trk-2"), UnixTime(1090.0), track::TrackEndReason::kLost});
+  ASSERT_TRUE(end.coast.has_value());
+  const LatLon ahead = GeodesicDestination(Drone().position, 90.0, Metres(50.0 * 700));
+  EXPECT_LE(EarliestAlertArrival(*end.coast, ahead), 1000.0 + 700.0);
 }
 
 }  // namespace

@@ -16,12 +16,21 @@ void Pipeline::OnTrackUpdate(const track::TrackUpdate& update) {
     ++stats_.dangers;
     engine_.UpsertDanger(*danger, now_);
   }
+  for (const TrackId& lost : predictor_.TakeHandovers()) {
+    ++stats_.handovers;
+    engine_.RemoveDanger(lost, alert::EndReason::kThreatPassed, now_);
+  }
 }
 
 void Pipeline::OnTrackEnd(const track::TrackEnd& end) {
   ++stats_.ends;
   if (end.time > now_) now_ = end.time;
-  engine_.RemoveDanger(end.id, predictor_.OnEnd(end), now_);
+  predict::EndDecision decision = predictor_.OnEnd(end);
+  if (decision.coast) {
+    ++stats_.coasts;
+    engine_.UpsertDanger(*decision.coast, now_);
+  }
+  engine_.RemoveDanger(end.id, decision.reason, now_);
 }
 
 void Pipeline::AdvanceTo(UnixTime now, const std::function<void(UnixTime)>& on_tick) {

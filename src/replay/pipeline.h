@@ -21,6 +21,8 @@ namespace tocsin::replay {
 
 struct PipelineStats {
   std::size_t updates = 0, ends = 0, dangers = 0, ticks = 0;
+  std::size_t coasts = 0;     // lost tracks given a dead-reckoning coast danger
+  std::size_t handovers = 0;  // lost tracks released because a new track re-acquired them
 };
 
 class Pipeline final : public track::TrackSink {
@@ -43,6 +45,8 @@ class Pipeline final : public track::TrackSink {
   // For the live server's operator actions and restore (same thread as the rest).
   alert::AlertEngine& engine() { return engine_; }
   const predict::Predictor& predictor() const { return predictor_; }
+  // See Predictor::SetRadars.
+  void SetRadars(const std::vector<ingest::SensorDescription>& sensors) { predictor_.SetRadars(sensors); }
 
  private:
   predict::Predictor predictor_;

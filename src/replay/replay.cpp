@@ -69,6 +69,7 @@ Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& cat
 
   CountingSink counting(sink);
   Pipeline pipeline(catalog, policy, counting, config.predictor);
+  pipeline.SetRadars(sensors->sensors);
   const track::TrackerConfig tracker_config;
   track::Tracker tracker(index, tracker_config, pipeline);
   auto on_tick = [&tracker](UnixTime t) { tracker.Advance(t); };
@@ -107,6 +108,9 @@ Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& cat
   stats.tracks_confirmed = tracker.stats().tracks_confirmed;
   stats.track_updates = pipeline.stats().updates;
   stats.dangers = pipeline.stats().dangers;
+  stats.track_ends = pipeline.stats().ends;
+  stats.lost_coasting = pipeline.stats().coasts;
+  stats.handovers = pipeline.stats().handovers;
   stats.widened_dangers = pipeline.engine().stats().widened_dangers;
   stats.alerts = counting.alerts;
   stats.prealerts = counting.prealerts;
@@ -118,14 +122,15 @@ Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& cat
 namespace {
 
 void PrintStats(const ReplayStats& s, std::ostream& out) {
-  char buf[600];
+  char buf[800];
   std::snprintf(buf, sizeof buf,
                 "reports          %lld (%lld bad lines skipped)\n"
                 "tracks confirmed %zu, track updates %zu, dangers computed %zu\n"
+                "track ends       %zu (%zu lost and coasting on dead reckoning, %zu of them re-acquired)\n"
                 "alerts           %zu starts, %zu pre-alert starts (%llu dangers widened by the fail-safe)\n"
                 "scenario time    %.0f s replayed in %.2f s wall: %.0f reports/s, %.0fx real time\n",
                 static_cast<long long>(s.reports), static_cast<long long>(s.rejected_lines), s.tracks_confirmed,
-                s.track_updates, s.dangers, s.alerts, s.prealerts,
+                s.track_updates, s.dangers, s.track_ends, s.lost_coasting, s.handovers, s.alerts, s.prealerts,
                 static_cast<unsigned long long>(s.widened_dangers), s.scenario_s, s.wall_s, s.reports_per_s(),
                 s.speedup());
   out << buf;

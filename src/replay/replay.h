@@ -35,6 +35,7 @@ struct ReplayConfig {
 struct ReplayStats {
   std::int64_t reports = 0, rejected_lines = 0;
   std::size_t tracks_confirmed = 0, track_updates = 0, dangers = 0;
+  std::size_t track_ends = 0, lost_coasting = 0, handovers = 0;
   std::size_t alerts = 0, prealerts = 0;
   std::uint64_t widened_dangers = 0;  // upserts the engine's fail-safe widened
   double scenario_s = 0;  // first report to end of tail
