@@ -1,6 +1,9 @@
 #include "alert/engine.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -475,6 +478,80 @@ TEST_F(EngineTest, ManualAlertCancelledByOperatorDoesNotReopen) {
   ASSERT_EQ(ends.size(), 1u);
   EXPECT_EQ(ends[0].reason, EndReason::kOperator);
   EXPECT_TRUE(e.Active().empty());
+}
+
+// Evaluate's bookkeeping (held-entry hints and threat epochs kept in each contribution)
+// must never drop a threat: on a random sequence of dangers, removals and ticks, every
+// track whose live danger touches a zone with an open alert is among that alert's
+// threats, and every threat list is sorted and without duplicates.
+TEST(EngineRandomTest, ThreatListsStayCompleteUnderRandomUpdates) {
+  const zones::Catalog catalog = LoadOrDie(RowZones(12, 4));
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    MemoryAlertSink sink;
+    AlertEngine e(catalog, BasePolicy(), sink);
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::map<std::string, Danger> live;       // track -> its current danger
+    std::map<std::string, double> lost_until;  // lost tracks coast until then (lost_coast 120 s)
+    double now = T0;
+    for (int step = 0; step < 3000; ++step) {
+      now += u(rng) < 0.3 ? 15.0 : 0.0;
+      const int track = static_cast<int>(u(rng) * 6);
+      const std::string id = "t" + std::to_string(track);
+      const double r = u(rng);
+      if (r < 0.75) {
+        // Half the tracks stay over the same zones (their contributions are replaced
+        // in place, keeping the bookkeeping), half wander.
+        const LatLon c{48.05, track % 2 ? 30.05 + 0.1 * (track % 12) : 30.0 + u(rng) * 1.2};
+        const double arrival = now + u(rng) * 400 - 50;
+        Danger d = DiscDanger(id, c, 2000 + u(rng) * 15000, arrival, arrival + 30 + u(rng) * 300, 0.3 + 0.7 * u(rng));
+        e.UpsertDanger(d, UnixTime(now));
+        live[id] = d;
+        lost_until.erase(id);
+      } else if (r < 0.85) {
+        const EndReason reasons[] = {EndReason::kThreatPassed, EndReason::kThreatDestroyed, EndReason::kTrackLost};
+        const EndReason why = reasons[static_cast<int>(u(rng) * 3)];
+        e.RemoveDanger(TrackId(id), why, UnixTime(now));
+        if (why != EndReason::kTrackLost) {
+          live.erase(id);
+          lost_until.erase(id);
+        } else if (live.count(id) && !lost_until.count(id)) {
+          lost_until[id] = now + 120;  // a lost track coasts on its danger
+        }
+      } else {
+        e.Tick(UnixTime(now));
+        for (auto it = lost_until.begin(); it != lost_until.end();)
+          if (it->second <= now) {
+            live.erase(it->first);
+            it = lost_until.erase(it);
+          } else {
+            ++it;
+          }
+      }
+      for (const auto& ev : sink.events())
+        if (IsStart(ev.kind)) ASSERT_TRUE(std::is_sorted(ev.threats.begin(), ev.threats.end()));
+      sink.Clear();
+      if (r < 0.85) continue;  // the engine decides time-driven changes on ticks: check right after one
+      for (const auto& a : e.Active()) {
+        ASSERT_TRUE(std::adjacent_find(a.threats.begin(), a.threats.end()) == a.threats.end());
+        ASSERT_TRUE(std::is_sorted(a.threats.begin(), a.threats.end()));
+        if (a.prealert) continue;
+        for (const auto& [track, d] : live) {
+          const auto& area = d.areas.front();
+          const auto& disc = std::get<Disc>(area.shape);
+          const double window = catalog.zone(a.zone).shelter.value() + 60;  // lead margin of BasePolicy
+          const bool touches = d.confidence >= 0.5 && area.latest_departure.seconds() >= now &&
+                               area.earliest_arrival.seconds() - now <= window;
+          if (!touches) continue;
+          const auto zs = catalog.ZonesWithin(disc.centre, disc.radius);
+          if (std::find(zs.begin(), zs.end(), a.zone) == zs.end()) continue;
+          EXPECT_TRUE(std::binary_search(a.threats.begin(), a.threats.end(), TrackId(track)))
+              << "seed " << seed << " step " << step << ": " << track << " touches " << catalog.zone(a.zone).id.str()
+              << " but is not among the threats of " << a.id.str();
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
