@@ -334,10 +334,11 @@ EndDecision Predictor::OnEnd(const track::TrackEnd& e) {
   out.reason = e.reason == track::TrackEndReason::kLost ? alert::EndReason::kTrackLost : alert::EndReason::kThreatPassed;
   auto it = last_.find(e.id.str());
   if (out.reason == alert::EndReason::kTrackLost && it != last_.end() && it->second.time > -1e299) {
-    out.coast = CoastDanger(it->second.update, it->second.headed, e.time);
+    out.coast = CoastDanger(it->second.update, it->second.headed, e.time, &out.dead_reckoning);
     double until = e.time.seconds();
     for (const auto& a : out.coast->areas) until = std::max(until, a.latest_departure.seconds());
-    coasting_[e.id.str()] = Coasting{it->second.update, e.time.seconds(), until};
+    if (out.dead_reckoning)
+      coasting_[e.id.str()] = Coasting{CoastState(it->second.update, it->second.headed), e.time.seconds(), until};
   } else {
     coasting_.erase(e.id.str());  // a coasting track's id never ends twice; be safe
   }
@@ -420,8 +421,7 @@ void Predictor::HandOver(const track::TrackUpdate& u, bool heading_unknown) {
   handovers_.push_back(TrackId(best));
 }
 
-alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const track::TrackUpdate& headed,
-                                     UnixTime end_time) const {
+track::TrackUpdate Predictor::CoastState(const track::TrackUpdate& last_seen, const track::TrackUpdate& headed) const {
   track::TrackUpdate last = last_seen;
   if (!IsBallistic(last.category) && Finite(last) && HeadingUnknown(config_, Plausible(config_, last)) &&
       headed.time.seconds() > 0 && last.time.seconds() - headed.time.seconds() <= config_.lost_headed_max_age_s) {
@@ -429,8 +429,15 @@ alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const 
     last.vel_north = headed.vel_north;
     last.vel_sigma = headed.vel_sigma;
   }
+  return last;
+}
+
+alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const track::TrackUpdate& headed,
+                                     UnixTime end_time, bool* dead_reckoned) const {
+  if (dead_reckoned) *dead_reckoned = false;
+  const track::TrackUpdate last = CoastState(last_seen, headed);
   const track::TrackUpdate u = Plausible(config_, last);
-  if (IsBallistic(u.category) || !Finite(u)) return Compute(last);  // impact windows bound it already
+  if (IsBallistic(u.category) || !Finite(u)) return Compute(last_seen);  // impact windows bound it already
   const double speed = std::hypot(u.vel_east, u.vel_north);
   const double ceiling = u.category == ThreatCategory::kDrone ? config_.drone_max_speed_mps : config_.cruise_max_speed_mps;
   const bool flyable = speed - 2.0 * std::max(0.0, u.vel_sigma.value()) <= ceiling;
@@ -438,7 +445,7 @@ alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const 
   const bool classified = u.category == ThreatCategory::kDrone || u.category == ThreatCategory::kCruiseMissile;
   if (!classified || HeadingUnknown(config_, u) || u.updates < config_.lost_min_updates || !flyable || !precise ||
       (u.category == ThreatCategory::kDrone && VanishedInCover(u, end_time.seconds()))) {
-    alert::Danger d = Compute(last);
+    alert::Danger d = Compute(last_seen);
     const double until = end_time.seconds() + config_.lost_hold_s;
     for (auto& a : d.areas) {
       a.latest_departure = UnixTime(std::max(a.earliest_arrival.seconds(), std::min(a.latest_departure.seconds(), until)));
@@ -454,6 +461,7 @@ alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const 
   c.max_horizon_s = std::max(c.max_horizon_s, c.alert_reach_s);
   const Predictor coasting(c);
   alert::Danger d = coasting.Compute(last);
+  if (dead_reckoned) *dead_reckoned = true;
   if (last.status == track::TrackStatus::kTentative)
     for (auto& a : d.areas) a.prealert_only = true;
   return d;

@@ -138,6 +138,7 @@ struct PredictorConfig {
 struct EndDecision {
   alert::EndReason reason = alert::EndReason::kThreatPassed;
   std::optional<alert::Danger> coast;
+  bool dead_reckoning = false;  // the coast extends along the path (else: the last danger, briefly)
 };
 
 class Predictor {
@@ -154,7 +155,9 @@ class Predictor {
   EndDecision OnEnd(const track::TrackEnd& e);
   // The coast danger for a track last seen as `last` (and last seen with a known
   // heading as `headed`, time 0 if never) and dropped at `end_time`.
-  alert::Danger CoastDanger(const track::TrackUpdate& last, const track::TrackUpdate& headed, UnixTime end_time) const;
+  // Sets *dead_reckoned (if given) when the coast extends along the path.
+  alert::Danger CoastDanger(const track::TrackUpdate& last, const track::TrackUpdate& headed, UnixTime end_time,
+                            bool* dead_reckoned = nullptr) const;
   // The radars whose cover tells a lost threat that vanished in it from one that left
   // it (see PredictorConfig); other sensors are ignored. Without radars every lost
   // track that qualifies dead-reckons (the wider choice).
@@ -188,6 +191,9 @@ class Predictor {
     track::TrackUpdate last;
     double lost_at = 0, until = 0;
   };
+  // The state a lost track coasts from: `last_seen`, with `headed`'s velocity when its
+  // heading had become unknown (see lost_headed_max_age_s).
+  track::TrackUpdate CoastState(const track::TrackUpdate& last_seen, const track::TrackUpdate& headed) const;
   // True when `last`, lost at `end_time`, vanished inside radar cover.
   bool VanishedInCover(const track::TrackUpdate& last, double end_time) const;
   // True when a precise track other than u's explains u's position (see config).

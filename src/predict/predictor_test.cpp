@@ -265,6 +265,7 @@ TEST(PredictorLostTrackTest, LostDroneCoastsAlertPiecesAlongItsPathForTheLostRea
   const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
   EXPECT_EQ(end.reason, alert::EndReason::kTrackLost);
   ASSERT_TRUE(end.coast.has_value());
+  EXPECT_TRUE(end.dead_reckoning);
   // 700 s of flight ahead at 50 m/s = 35 km east: an alert piece reaches it, with an
   // arrival no later than the truth's.
   const LatLon ahead = GeodesicDestination(Drone().position, 90.0, Metres(50.0 * 700));
@@ -300,6 +301,7 @@ TEST(PredictorLostTrackTest, ShortOrImplausibleLostTracksOnlyKeepTheirLastDanger
     ASSERT_TRUE(p.OnUpdate(u));
     const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
     ASSERT_TRUE(end.coast.has_value()) << variant;
+    EXPECT_FALSE(end.dead_reckoning) << variant;
     for (const auto& a : end.coast->areas)
       EXPECT_LE(a.latest_departure.seconds(), 1090.0 + c.lost_hold_s + 1e-6) << variant;
   }

@@ -27,7 +27,7 @@ void Pipeline::OnTrackEnd(const track::TrackEnd& end) {
   if (end.time > now_) now_ = end.time;
   predict::EndDecision decision = predictor_.OnEnd(end);
   if (decision.coast) {
-    ++stats_.coasts;
+    if (decision.dead_reckoning) ++stats_.coasts;
     engine_.UpsertDanger(*decision.coast, now_);
   }
   engine_.RemoveDanger(end.id, decision.reason, now_);

@@ -21,7 +21,7 @@ namespace tocsin::replay {
 
 struct PipelineStats {
   std::size_t updates = 0, ends = 0, dangers = 0, ticks = 0;
-  std::size_t coasts = 0;     // lost tracks given a dead-reckoning coast danger
+  std::size_t coasts = 0;     // lost tracks that dead-reckon (PredictorConfig::lost_reach_*)
   std::size_t handovers = 0;  // lost tracks released because a new track re-acquired them
 };
 
