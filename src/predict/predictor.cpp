@@ -58,6 +58,20 @@ track::TrackUpdate Plausible(const PredictorConfig& c, const track::TrackUpdate&
   return p;
 }
 
+// An unclassified track measured faster than any air-breathing threat (the cruise
+// ceiling + 2 sigma) with a known altitude is on a ballistic path (a rocket before the
+// classifier has its 3 velocity samples): it gets an impact prediction, not a corridor
+// 240 s long at its speed (gaza-rockets: ~190 km corridors over the whole district).
+// Also one climbing or diving steeper than any air-breather (|vz| > 50 m/s and > 0.3 x
+// its ground speed, i.e. ~17 degrees: a rocket's boost).
+bool FasterThanAirBreathers(const PredictorConfig& c, const track::TrackUpdate& u) {
+  if (u.category != ThreatCategory::kUnknown || !u.alt_known) return false;
+  const double speed = std::hypot(u.vel_east, u.vel_north);
+  const double vs = std::max(0.0, u.vel_sigma.value());
+  const double vz = std::abs(u.vel_up) - 2.0 * vs;
+  return speed - 2.0 * vs > c.cruise_max_speed_mps || (vz > 50.0 && vz > 0.3 * (speed + 2.0 * vs));
+}
+
 alert::DangerArea Area(alert::AreaShape shape, double now, double earliest, double latest, bool pre = false) {
   alert::DangerArea a;
   a.shape = std::move(shape);
@@ -252,7 +266,7 @@ alert::Danger Predictor::Compute(const track::TrackUpdate& in) const {
   d.uncertainty = u.pos_sigma;
   d.sensors = u.sensors;
   if (!Finite(u)) return d;  // no placeable piece: the engine keeps the previous zones
-  if (IsBallistic(u.category)) {
+  if (IsBallistic(u.category) || FasterThanAirBreathers(config_, u)) {
     AddImpactEllipse(config_, u, &d);
   } else {
     AddCorridorPieces(config_, u, &d);

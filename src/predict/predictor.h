@@ -6,7 +6,8 @@
 //    piece a window of flight time; the half-width grows with time to cover turns
 //    (turn-rate envelope) and position uncertainty; arrival windows come from the
 //    min/max speeds. Beyond the alert reach, wider pieces are prealert_only.
-//  - Ballistic missiles, rockets: impact-point prediction by integrating gravity +
+//  - Ballistic missiles, rockets, and unclassified tracks faster than the cruise
+//    ceiling or climbing/diving steeper than ~17 degrees: impact-point prediction by integrating gravity +
 //    drag from sigma points of the state; an ellipse around the impacts, window =
 //    impact times +/- a spread. While climbing (boost) the impact is unknown: a wide
 //    corridor along the heading.

@@ -373,5 +373,29 @@ TEST(PredictorLostTrackTest, DroneThatVanishedInsideRadarCoverDoesNotDeadReckon)
   EXPECT_LE(EarliestAlertArrival(*end.coast, ahead), 1000.0 + 700.0);
 }
 
+// gaza-rockets: rockets stay "unknown" until the classifier has 3 velocity samples;
+// as corridors 240 s long at 500-800 m/s they alerted the whole district.
+TEST(PredictorTest, UnclassifiedTrackFasterOrSteeperThanAnyAirBreatherGetsAnImpactEllipse) {
+  Predictor p;
+  auto u = Drone();
+  u.category = ThreatCategory::kUnknown;
+  u.vel_east = 500.0;
+  u.vel_up = 250.0;
+  u.alt_m = 1000.0;
+  alert::Danger d = p.Compute(u);
+  ASSERT_FALSE(d.areas.empty());
+  EXPECT_TRUE(std::holds_alternative<alert::Ellipse>(d.areas[0].shape));
+  u.vel_east = 280.0;  // below the cruise ceiling but climbing at 40 degrees
+  u.vel_up = 230.0;
+  d = p.Compute(u);
+  ASSERT_FALSE(d.areas.empty());
+  EXPECT_TRUE(std::holds_alternative<alert::Ellipse>(d.areas[0].shape));
+  u.vel_east = 250.0;  // level flight at cruise speed: a corridor
+  u.vel_up = 0.0;
+  d = p.Compute(u);
+  ASSERT_FALSE(d.areas.empty());
+  EXPECT_FALSE(std::holds_alternative<alert::Ellipse>(d.areas[0].shape));
+}
+
 }  // namespace
 }  // namespace tocsin::predict
