@@ -421,6 +421,7 @@ Status LiveCore::Start() {
   m.next_request = restored->next_request;
   m.pipeline = std::make_unique<replay::Pipeline>(catalog_, m.policy, m.collected, predict::PredictorConfig{},
                                                   options_.tick_interval_s, restored->ids);
+  m.pipeline->SetRadars(sensors_.sensors());  // lost drones that vanished in cover do not dead-reckon
   m.track_sink = std::make_unique<LiveTrackSink>(*m.pipeline, options_.trail_points);
   m.tracker = std::make_unique<track::Tracker>(sensors_, m.tracker_config, *m.track_sink);
   // Rebuild tracks from recent reports without deciding anything, then adopt the
