@@ -39,6 +39,7 @@
 #include "publish/test_support.h"
 #include "server/http/test_util.h"
 #include "server/service.h"
+#include "server/service_test_util.h"
 
 namespace tocsin::server {
 namespace {
@@ -61,8 +62,10 @@ constexpr const char* kOpenssl = "/usr/bin/openssl";
 const std::string kCamNode = "a8654cdf-4328-47de-81fa-c495589e30c9";  // SAPIENT node of CAM-1
 const std::string kStrangerNode = "00000000-0000-4000-8000-000000000000";  // not configured
 
-// RAD-1 stands west of the row of zones Z0..Z5 (lat 48, lon 30.0 .. 30.6).
-constexpr double kRadarLat = 48.05, kRadarLon = 29.6, kRadarAlt = 100;
+using servicetest::kRadarAlt;
+using servicetest::kRadarLat;
+using servicetest::kRadarLon;
+using servicetest::RadarLine;
 
 json Sensor(const std::string& id, const std::string& type, double lat, double lon, double max_range_m) {
   json s = {{"id", id},        {"type", type},      {"lat", lat},        {"lon", lon},
@@ -206,21 +209,6 @@ void SendUdp(std::uint16_t port, const std::string& datagram) {
 
 std::string Bytes(const std::vector<std::uint8_t>& v) { return std::string(v.begin(), v.end()); }
 
-// Radar plot of a target at (lat, lon, alt) seen from RAD-1.
-std::string RadarLine(double t, double lat, double lon, double alt, const std::string& sensor = "RAD-1") {
-  GeographicLib::LocalCartesian lc(kRadarLat, kRadarLon, kRadarAlt);
-  double x, y, z;
-  lc.Forward(lat, lon, alt, x, y, z);
-  const double r = std::sqrt(x * x + y * y + z * z);
-  double az = std::atan2(x, y) * 180 / M_PI;
-  if (az < 0) az += 360;
-  const double el = std::asin(z / r) * 180 / M_PI;
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                R"({"sensor":"%s","time":%.3f,"kind":"radar","range_m":%.1f,"azimuth_deg":%.4f,"elevation_deg":%.4f})",
-                sensor.c_str(), t, r, az, el);
-  return buf;
-}
 
 // A drone 300 m up flying east at 40 m/s along lat 48.05, `i` seconds after it was
 // 20 km west of Z0: where it is.

@@ -4,6 +4,7 @@
 // sqlite3 — and by sensors sending signed and hostile input on every ingest port.
 // Tests that need an external program skip with a message when it is missing.
 #include "server/service.h"
+#include "server/service_test_util.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -52,7 +53,10 @@ constexpr const char* kSub = "/usr/bin/mosquitto_sub";
 constexpr const char* kSqlite = "/usr/bin/sqlite3";
 
 // Radar RAD-1 west of the row of zones Z0..Z5 (lat 48, lon 30.0 .. 30.6; regions R0 = Z0-Z2, R1 = Z3-Z5).
-constexpr double kRadarLat = 48.05, kRadarLon = 29.6, kRadarAlt = 100;
+using servicetest::kRadarAlt;
+using servicetest::kRadarLat;
+using servicetest::kRadarLon;
+using servicetest::RadarLine;
 
 #define REQUIRE_PROGRAM(p) \
   if (!HaveProgram(p)) GTEST_SKIP() << p << " is not installed (see scripts/install-deps.sh); skipping"
@@ -726,22 +730,6 @@ TEST_F(ServiceE2ETest, EveryIngestPortAcceptsSignedInputAndCountsHostileInputWit
   EXPECT_EQ(Metric(Metrics(), "tocsin_ingest_accepted_total", "listener=\"json\",sensor=\"RAD-1\""), 7);
 }
 
-// Radar plot of a target at (lat, lon, alt) seen from RAD-1: slant range, azimuth and
-// geometric elevation in the radar's WGS84 local frame.
-std::string RadarLine(double t, double lat, double lon, double alt) {
-  GeographicLib::LocalCartesian lc(kRadarLat, kRadarLon, kRadarAlt);
-  double x, y, z;
-  lc.Forward(lat, lon, alt, x, y, z);
-  const double r = std::sqrt(x * x + y * y + z * z);
-  double az = std::atan2(x, y) * 180 / M_PI;
-  if (az < 0) az += 360;
-  const double el = std::asin(z / r) * 180 / M_PI;
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                R"({"sensor":"RAD-1","time":%.3f,"kind":"radar","range_m":%.1f,"azimuth_deg":%.4f,"elevation_deg":%.4f})",
-                t, r, az, el);
-  return buf;
-}
 
 TEST_F(ServiceE2ETest, SignedRadarPlotsOfADroneBecomeATrackAndAnAlertOnTheStream) {
   REQUIRE_PROGRAM(kCurl);
