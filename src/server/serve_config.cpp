@@ -105,6 +105,9 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
         r.Get("allow_unauthenticated", c.allow_unauthenticated);
         r.Get("replay_window_s", c.replay_window_s);
         r.Get("max_line_bytes", c.max_line_bytes);
+        r.Get("max_connections", c.max_connections);
+        r.Get("auth_timeout_s", c.auth_timeout_s);
+        r.Get("idle_timeout_s", c.idle_timeout_s);
       }); !s.ok())
     return s;
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -145,6 +148,8 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
   for (int p : {c.http_port, c.tcp_port, c.udp_port, c.tls_port, c.asterix_port, c.sapient_port, c.mqtt_port})
     if (p < -1 || p > 65535)
       return Status::Error(source + ": port " + std::to_string(p) + " is outside -1 (any free port), 0 (off) .. 65535");
+  if (c.max_connections < 1)
+    return Status::Error(source + ": ingest.max_connections must be >= 1 (open TCP/TLS connections per ingest port)");
   if (!(c.clock_rate > 0)) return Status::Error(source + ": clock.rate must be > 0");
   if (c.tls_port && (c.tls_cert.empty() || c.tls_key.empty() || c.tls_ca.empty()))
     return Status::Error(source + ": ingest.tls_port needs tls_cert, tls_key and tls_ca (the CA that signs sensor certificates)");

@@ -51,6 +51,12 @@ struct ServeConfig {
   bool allow_unauthenticated = false;
   double replay_window_s = 30;
   std::size_t max_line_bytes = 65536;
+  // TCP/TLS ingest listeners (JSON lines, SAPIENT), each: open connections at most;
+  // a connection with no accepted report within auth_timeout_s of connecting, or no
+  // complete line/frame for idle_timeout_s, is closed (<= 0: no such timeout).
+  std::size_t max_connections = 1024;
+  double auth_timeout_s = 10;
+  double idle_timeout_s = 60;
 
   // MQTT for sirens; empty host: off.
   std::string mqtt_host;

@@ -20,9 +20,11 @@ namespace {
 std::uint16_t BindPort(int p) { return p < 0 ? 0 : static_cast<std::uint16_t>(p); }
 
 // Makes `*slot` a listener on config port `port` and starts it; port 0 = off (nothing
-// made). Listener: net::StreamListener or net::UdpListener, with its config type.
-template <typename Listener, typename ListenerConfig>
-Status StartListener(boost::asio::io_context& io, int port, ListenerConfig c, net::PayloadCallback on_payload,
+// made). Listener: net::StreamListener or net::UdpListener, with its config type;
+// Callback: net::VerdictCallback (streams: the verdict ends the auth timeout) or
+// net::PayloadCallback (UDP).
+template <typename Listener, typename ListenerConfig, typename Callback>
+Status StartListener(boost::asio::io_context& io, int port, ListenerConfig c, Callback on_payload,
                      std::shared_ptr<net::IngestCounters> counters, std::unique_ptr<Listener>* slot) {
   if (port == 0) return Status::Ok();
   c.port = BindPort(port);
@@ -38,6 +40,9 @@ net::StreamListenerConfig Service::Impl::StreamConfig(net::Framing framing, std:
   c.framing = framing;
   c.max_message_bytes = max_message_bytes;
   c.tls = std::move(tls_files);
+  c.max_connections = config.max_connections;
+  c.auth_timeout = Seconds(config.auth_timeout_s);
+  c.idle_timeout = Seconds(config.idle_timeout_s);
   return c;
 }
 
@@ -157,12 +162,13 @@ Status Service::Impl::Load() {
   return Status::Ok();
 }
 
-void Service::Impl::OnJsonLine(std::string_view line, const net::PeerInfo& peer) {
+bool Service::Impl::OnJsonLine(std::string_view line, const net::PeerInfo& peer) {
   auto out = line_ingest->Process(line, peer);
-  if (!out.ok()) return;  // counted by LineIngest
+  if (!out.ok()) return false;  // counted by LineIngest
   // The store keeps the JSON part exactly (it re-reads reports from it on restart).
   InboundReport r{std::move(*out.report), std::string(out.json), "json", clock->Now()};
   core->Submit(std::move(r));  // refusals (overload) counted by the core
+  return true;                 // authenticated, whatever the core does with it
 }
 
 void Service::Impl::OnAsterix(std::string_view datagram, const net::PeerInfo& peer) {
@@ -202,20 +208,23 @@ void Service::Impl::OnAsterix(std::string_view datagram, const net::PeerInfo& pe
   }
 }
 
-void Service::Impl::OnSapient(std::string_view frame, const net::PeerInfo& peer) {
+bool Service::Impl::OnSapient(std::string_view frame, const net::PeerInfo& peer) {
   auto out = sapient_ingest->Process(frame, peer);
-  if (!out.ok()) return;  // counted
+  if (!out.ok()) return false;  // counted
   InboundReport r{std::move(*out.report), net::HexEncode(frame), "sapient", clock->Now()};
   core->Submit(std::move(r));  // refusals (overload) counted by the core
+  return true;
 }
 
 Status Service::Impl::StartAll() {
   if (Status s = core->Start(); !s.ok()) return s;
   work = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
       io.get_executor());
-  auto on_line = [this](std::string_view l, const net::PeerInfo& p) { OnJsonLine(l, p); };
-  auto on_asterix = [this](std::string_view d, const net::PeerInfo& p) { OnAsterix(d, p); };
-  auto on_sapient = [this](std::string_view f, const net::PeerInfo& p) { OnSapient(f, p); };
+  // Streams: the verdict (accepted or not) ends a connection's auth timeout.
+  const net::VerdictCallback on_line = [this](std::string_view l, const net::PeerInfo& p) { return OnJsonLine(l, p); };
+  const net::PayloadCallback on_datagram = [this](std::string_view l, const net::PeerInfo& p) { OnJsonLine(l, p); };
+  const net::PayloadCallback on_asterix = [this](std::string_view d, const net::PeerInfo& p) { OnAsterix(d, p); };
+  const net::VerdictCallback on_sapient = [this](std::string_view f, const net::PeerInfo& p) { return OnSapient(f, p); };
   const net::TlsServerConfig tls_files{config.tls_cert, config.tls_key, config.tls_ca};
   // SAPIENT runs over TLS when the server has a certificate.
   const auto sapient_tls = config.tls_cert.empty() ? std::nullopt : std::optional(tls_files);
@@ -225,7 +234,7 @@ Status Service::Impl::StartAll() {
   if (s.ok())
     s = StartListener(io, config.tls_port, StreamConfig(net::Framing::kLines, config.max_line_bytes, tls_files), on_line,
                       json_counters, &tls);
-  if (s.ok()) s = StartListener(io, config.udp_port, UdpConfig(net::UdpMode::kLines, {}), on_line, json_counters, &udp);
+  if (s.ok()) s = StartListener(io, config.udp_port, UdpConfig(net::UdpMode::kLines, {}), on_datagram, json_counters, &udp);
   if (s.ok())
     s = StartListener(io, config.asterix_port, UdpConfig(net::UdpMode::kRaw, config.asterix_allowed_sources), on_asterix,
                       asterix_counters, &asterix);

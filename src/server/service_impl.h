@@ -81,9 +81,9 @@ struct Service::Impl {
   Status Load();
   Status StartAll();
   void StopAll();
-  void OnJsonLine(std::string_view line, const ingest::net::PeerInfo& peer);
+  bool OnJsonLine(std::string_view line, const ingest::net::PeerInfo& peer);
   void OnAsterix(std::string_view datagram, const ingest::net::PeerInfo& peer);
-  void OnSapient(std::string_view frame, const ingest::net::PeerInfo& peer);
+  bool OnSapient(std::string_view frame, const ingest::net::PeerInfo& peer);
   // Listener settings from the config (address, limits); the port is set by StartAll.
   ingest::net::StreamListenerConfig StreamConfig(ingest::net::Framing framing, std::size_t max_message_bytes,
                                                  std::optional<ingest::net::TlsServerConfig> tls_files) const;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -128,6 +129,21 @@ struct IngestSink {
       lines.emplace_back(p);
       outcomes.push_back(ingest->Process(lines.back(), peer));
     };
+  }
+  // As Callback, returning whether the line was accepted (ends the auth timeout).
+  VerdictCallback Verdict() {
+    return [this](std::string_view p, const PeerInfo& peer) {
+      std::lock_guard lock(mu);
+      lines.emplace_back(p);
+      outcomes.push_back(ingest->Process(lines.back(), peer));
+      return outcomes.back().ok();
+    };
+  }
+  std::size_t accepted() {
+    std::lock_guard lock(mu);
+    std::size_t n = 0;
+    for (const auto& o : outcomes) n += o.ok();
+    return n;
   }
   std::string Sign(const std::string& json, const std::string& sensor = "RAD-01") {
     return SignLine(json, *keys->Find(sensor));
@@ -527,6 +543,117 @@ TEST_F(TlsFixture, UnreadableCertificateFilesFailStartWithTheirPaths) {
   Status s = listener.Start();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("missing.crt"), std::string::npos) << s.message();
+}
+
+// Squatting: connections that authenticate nothing, or go silent, are closed on a
+// timer, so they cannot hold the max_connections slots.
+
+// True when the peer closes the connection within `limit` (EOF or reset); false when
+// it is still open then. Bounded (plain recv with SO_RCVTIMEO: asio's blocking read
+// would wait forever), so a timeout that never fires fails the test instead of hanging.
+bool ClosedWithin(tcp::socket& s, std::chrono::milliseconds limit = 3000ms) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  timeval tv{0, 100 * 1000};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[64];
+  while (std::chrono::steady_clock::now() < until) {
+    ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n == 0) return true;
+    if (n < 0 && errno == ECONNRESET) return true;
+  }
+  return false;
+}
+
+// Regression: silent TCP connections could hold all max_connections slots forever,
+// locking every real sensor out (too_many_connections).
+TEST(TcpLineListenerTest, SilentConnectionsCannotHoldEveryIngestSlot) {
+  IoThreads io;
+  IngestSink sink;
+  StreamListenerConfig c;
+  c.max_connections = 3;
+  c.auth_timeout = Seconds(0.5);  // long enough for the full-table check below
+  c.idle_timeout = Seconds(30.0);  // not what closes them here
+  StreamListener listener(io.io, c, sink.Verdict(), sink.counters);
+  ASSERT_TRUE(listener.Start().ok());
+  asio::io_context cio;
+  auto ep = tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener.port());
+  std::vector<std::unique_ptr<tcp::socket>> squatters;
+  for (int i = 0; i < 3; ++i) {
+    squatters.push_back(std::make_unique<tcp::socket>(cio));
+    squatters.back()->connect(ep);
+  }
+  // One squatter talks, but nothing it says is accepted (no MAC): still unauthenticated.
+  asio::write(*squatters[0], asio::buffer(RadarJson(sink.clock.Now().seconds()) + "\n"));
+  ASSERT_TRUE(Eventually([&] { return sink.counters->Snapshot().connections_open == 3; }));
+  {  // The table is full: a newcomer is refused while the squatters are inside.
+    tcp::socket refused(cio);
+    refused.connect(ep);
+    EXPECT_TRUE(ClosedWithin(refused));
+  }
+  for (auto& s : squatters) EXPECT_TRUE(ClosedWithin(*s));
+  EXPECT_TRUE(Eventually([&] { return sink.counters->Snapshot().connections_open == 0; }));
+  auto snap = sink.counters->Snapshot();
+  EXPECT_EQ(snap.rejected_for(RejectReason::kAuthTimeout), 3u);
+  EXPECT_EQ(snap.rejected_for(RejectReason::kTooManyConnections), 1u);
+  EXPECT_EQ(snap.rejected_for(RejectReason::kMissingMac), 1u);
+
+  // A real sensor now gets in and is heard.
+  tcp::socket sensor(cio);
+  sensor.connect(ep);
+  asio::write(sensor, asio::buffer(sink.Sign(RadarJson(sink.clock.Now().seconds())) + "\n"));
+  EXPECT_TRUE(Eventually([&] { return sink.accepted() == 1; }));
+}
+
+TEST(TcpLineListenerTest, ConnectionSilentForTheIdleTimeoutIsClosedAndCounted) {
+  IoThreads io;
+  Collector got;
+  auto counters = std::make_shared<IngestCounters>();
+  StreamListenerConfig c;
+  c.auth_timeout = Seconds(0.0);  // off: only the idle timeout applies
+  c.idle_timeout = Seconds(0.2);
+  StreamListener listener(io.io, c, got.Callback(), counters);
+  ASSERT_TRUE(listener.Start().ok());
+  asio::io_context cio;
+  auto ep = tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener.port());
+  tcp::socket silent(cio), once(cio);
+  silent.connect(ep);
+  once.connect(ep);
+  asio::write(once, asio::buffer(std::string("one line\n")));
+  ASSERT_TRUE(got.WaitFor(1));
+  // A byte now and then is not a complete line: it does not keep the connection open.
+  asio::write(once, asio::buffer(std::string("x")));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ClosedWithin(silent));
+  EXPECT_TRUE(ClosedWithin(once));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_TRUE(Eventually([&] { return counters->Snapshot().rejected_for(RejectReason::kIdleTimeout) == 2; }));
+  EXPECT_EQ(counters->Snapshot().rejected_for(RejectReason::kAuthTimeout), 0u);
+}
+
+TEST(TcpLineListenerTest, SensorSendingValidLinesIsNotClosedByTheTimeouts) {
+  IoThreads io;
+  IngestSink sink;
+  StreamListenerConfig c;
+  c.auth_timeout = Seconds(0.25);
+  c.idle_timeout = Seconds(0.25);
+  StreamListener listener(io.io, c, sink.Verdict(), sink.counters);
+  ASSERT_TRUE(listener.Start().ok());
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener.port()));
+  const int kLines = 16;  // one every 50 ms for 0.8 s: over three times each timeout
+  for (int i = 0; i < kLines; ++i) {
+    asio::write(s, asio::buffer(sink.Sign(RadarJson(sink.clock.Now().seconds(), "RAD-01", 1000.0 + i)) + "\n"));
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(Eventually([&] { return sink.accepted() == kLines; }));
+  auto snap = sink.counters->Snapshot();
+  EXPECT_EQ(snap.connections_open, 1u);
+  EXPECT_EQ(snap.rejected_for(RejectReason::kAuthTimeout), 0u);
+  EXPECT_EQ(snap.rejected_for(RejectReason::kIdleTimeout), 0u);
+  // Then silent: the idle timeout closes it, counted.
+  EXPECT_TRUE(ClosedWithin(s));
+  EXPECT_TRUE(Eventually([&] { return sink.counters->Snapshot().rejected_for(RejectReason::kIdleTimeout) == 1; }));
 }
 
 }  // namespace

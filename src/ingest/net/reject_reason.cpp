@@ -18,6 +18,8 @@ std::string_view ToString(RejectReason r) {
     case RejectReason::kUnsupported: return "unsupported";
     case RejectReason::kUnauthenticated: return "unauthenticated";
     case RejectReason::kUnknownSource: return "unknown_source";
+    case RejectReason::kAuthTimeout: return "auth_timeout";
+    case RejectReason::kIdleTimeout: return "idle_timeout";
   }
   return "malformed";
 }
@@ -28,7 +30,8 @@ const std::array<RejectReason, kRejectReasonCount>& AllRejectReasons() {
       RejectReason::kReplay,        RejectReason::kStale,        RejectReason::kMalformed,
       RejectReason::kTooLong,       RejectReason::kSensorMismatch, RejectReason::kTlsHandshake,
       RejectReason::kTooManyConnections, RejectReason::kUnknownNode, RejectReason::kUnsupported,
-      RejectReason::kUnauthenticated, RejectReason::kUnknownSource};
+      RejectReason::kUnauthenticated, RejectReason::kUnknownSource, RejectReason::kAuthTimeout,
+      RejectReason::kIdleTimeout};
   return kAll;
 }
 

@@ -24,9 +24,11 @@ enum class RejectReason {
   kUnsupported,      // "unsupported": a valid message this ingest cannot use (e.g. magnetic bearings)
   kUnauthenticated,  // "unauthenticated": a binary message (SAPIENT) on a connection without a client certificate
   kUnknownSource,    // "unknown_source": a datagram from an address not in the listener's allow-list
+  kAuthTimeout,      // "auth_timeout": a connection closed for having no message accepted in time
+  kIdleTimeout,      // "idle_timeout": a connection closed for delivering no complete message in time
 };
 
-inline constexpr std::size_t kRejectReasonCount = 14;
+inline constexpr std::size_t kRejectReasonCount = 16;
 
 // The stable metric name, e.g. "bad_mac".
 std::string_view ToString(RejectReason r);

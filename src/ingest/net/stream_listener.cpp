@@ -3,7 +3,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -50,7 +52,7 @@ class SessionBase {
 };
 
 struct StreamListener::Impl : std::enable_shared_from_this<StreamListener::Impl> {
-  Impl(asio::io_context& io_, StreamListenerConfig c, PayloadCallback cb, std::shared_ptr<IngestCounters> k)
+  Impl(asio::io_context& io_, StreamListenerConfig c, VerdictCallback cb, std::shared_ptr<IngestCounters> k)
       : io(io_), config(std::move(c)), callback(std::move(cb)), counters(std::move(k)),
         acceptor(asio::make_strand(io_)) {}
 
@@ -67,7 +69,7 @@ struct StreamListener::Impl : std::enable_shared_from_this<StreamListener::Impl>
 
   asio::io_context& io;
   const StreamListenerConfig config;
-  const PayloadCallback callback;
+  const VerdictCallback callback;
   const std::shared_ptr<IngestCounters> counters;
   tcp::acceptor acceptor;
   std::optional<asio::ssl::context> ssl;
@@ -87,10 +89,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   Session(std::shared_ptr<StreamListener::Impl> owner, Stream stream, PeerInfo peer)
       : owner_(std::move(owner)), stream_(std::move(stream)), peer_(std::move(peer)),
-        timer_(stream_.get_executor()) {}
+        timer_(stream_.get_executor()), deadline_(stream_.get_executor()) {}
   Session(std::shared_ptr<StreamListener::Impl> owner, tcp::socket socket, asio::ssl::context& ctx, PeerInfo peer)
       : owner_(std::move(owner)), stream_(std::move(socket), ctx), peer_(std::move(peer)),
-        timer_(stream_.get_executor()) {}
+        timer_(stream_.get_executor()), deadline_(stream_.get_executor()) {}
 
   ~Session() override {
     owner_->counters->OnConnectionClosed();
@@ -99,6 +101,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void Start() {
     owner_->counters->OnConnectionOpened();
+    const auto now = Clock::now();
+    auth_deadline_ = now + ToDuration(owner_->config.auth_timeout);
+    last_message_ = now;
+    ArmDeadline();
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       auto self = this->shared_from_this();
       timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -115,6 +121,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         }
         self->handshaken_ = true;
         self->peer_.tls_common_name = PeerCommonName(self->stream_.native_handle());
+        self->authenticated_sensor_ = self->peer_.tls_common_name;
         if (self->peer_.tls_common_name.empty()) {  // a certificate without a CN names no sensor
           self->owner_->counters->OnRejected(RejectReason::kTlsHandshake, {});
           self->Shutdown();
@@ -135,7 +142,54 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  private:
   tcp::socket::lowest_layer_type& Lowest() { return stream_.lowest_layer(); }
 
+  using Clock = std::chrono::steady_clock;
+
+  // <= 0 (off): an unreachable duration.
+  static Clock::duration ToDuration(Seconds s) {
+    if (!(s.value() > 0)) return Clock::duration::max() / 4;
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.value()));
+  }
+
+  // The next instant a timeout can expire; Clock::time_point::max() when none can.
+  Clock::time_point NextDeadline() const {
+    Clock::time_point t = Clock::time_point::max();
+    if (owner_->config.idle_timeout.value() > 0) t = last_message_ + ToDuration(owner_->config.idle_timeout);
+    if (!authenticated_ && owner_->config.auth_timeout.value() > 0) t = std::min(t, auth_deadline_);
+    return t;
+  }
+
+  // One timer per connection, re-armed only when it fires (not per message): on
+  // wake-up it checks the deadlines against the current time.
+  void ArmDeadline() {
+    const Clock::time_point t = NextDeadline();
+    if (t == Clock::time_point::max() || closed_) return;
+    deadline_.expires_at(t);
+    auto self = this->shared_from_this();
+    deadline_.async_wait([self](const boost::system::error_code& ec) {
+      if (ec || self->closed_) return;
+      self->OnDeadline();
+    });
+  }
+
+  void OnDeadline() {
+    const Clock::time_point now = Clock::now();
+    const auto& c = owner_->config;
+    if (!authenticated_ && c.auth_timeout.value() > 0 && now >= auth_deadline_) {
+      owner_->counters->OnRejected(RejectReason::kAuthTimeout, peer_.tls_common_name);
+      Shutdown();
+      return;
+    }
+    if (c.idle_timeout.value() > 0 && now >= last_message_ + ToDuration(c.idle_timeout)) {
+      owner_->counters->OnRejected(RejectReason::kIdleTimeout, authenticated_sensor_);
+      Shutdown();
+      return;
+    }
+    ArmDeadline();
+  }
+
   void Shutdown() {
+    closed_ = true;
+    deadline_.cancel();
     boost::system::error_code ignored;
     Lowest().shutdown(tcp::socket::shutdown_both, ignored);
     Lowest().close(ignored);
@@ -211,7 +265,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool Deliver(std::string_view payload) {
     if (owner_->stopped.load()) return false;
     owner_->counters->OnMessage();
-    owner_->callback(payload, peer_);
+    last_message_ = Clock::now();
+    if (owner_->callback(payload, peer_)) authenticated_ = true;
     return true;
   }
 
@@ -223,7 +278,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::shared_ptr<StreamListener::Impl> owner_;
   Stream stream_;
   PeerInfo peer_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;     // TLS handshake
+  asio::steady_timer deadline_;  // auth and idle timeouts
+  Clock::time_point auth_deadline_{};
+  Clock::time_point last_message_{};
+  bool authenticated_ = false;
+  bool closed_ = false;
+  std::string authenticated_sensor_;  // for counting: the TLS CN, when any
   bool handshaken_ = false;
   std::array<char, kReadChunk> chunk_;
   std::string pending_;
@@ -274,9 +335,18 @@ void StreamListener::Impl::OnAccept(const boost::system::error_code& ec, tcp::so
   Accept();
 }
 
-StreamListener::StreamListener(asio::io_context& io, StreamListenerConfig config, PayloadCallback callback,
+StreamListener::StreamListener(asio::io_context& io, StreamListenerConfig config, VerdictCallback callback,
                                std::shared_ptr<IngestCounters> counters)
     : impl_(std::make_shared<Impl>(io, std::move(config), std::move(callback), std::move(counters))) {}
+
+StreamListener::StreamListener(asio::io_context& io, StreamListenerConfig config, PayloadCallback callback,
+                               std::shared_ptr<IngestCounters> counters)
+    : StreamListener(io, std::move(config),
+                     VerdictCallback([cb = std::move(callback)](std::string_view p, const PeerInfo& peer) {
+                       cb(p, peer);
+                       return true;
+                     }),
+                     std::move(counters)) {}
 
 StreamListener::~StreamListener() { Stop(); }
 

@@ -5,10 +5,17 @@
 // Bounded memory: a connection never buffers more than max_message_bytes + one read
 // chunk. An overlong line or frame is counted as too_long and the connection is
 // closed. Connections beyond max_connections are closed at accept (counted as
-// too_many_connections). TLS: the server presents cert_file/key_file and requires a
+// too_many_connections; the listener refuses the newcomer rather than evicting an
+// open connection, since squatters are bounded by the timeouts below). TLS: the server presents cert_file/key_file and requires a
 // client certificate signed by a CA in ca_file; a failed handshake (no certificate,
 // untrusted certificate, timeout) is counted as tls_handshake. The verified client
 // certificate's subject CN is handed in PeerInfo::tls_common_name (the sensor id).
+//
+// Squatting: a connection that has had no message accepted (the verdict callback
+// returned true) within auth_timeout of being accepted is closed and counted as
+// auth_timeout; one that delivers no complete line or frame for idle_timeout is
+// closed and counted as idle_timeout. So silent or trickling peers cannot hold the
+// max_connections slots. Timers run on the connection's strand (never blocking).
 //
 // Threading: handlers run on the io_context's threads (any number); each connection
 // is serialised on its own strand, so the callback is called concurrently for
@@ -54,15 +61,27 @@ struct StreamListenerConfig {
   std::size_t max_connections = 1024;
   std::optional<TlsServerConfig> tls;  // set: TLS with required client certificates
   Seconds handshake_timeout{10.0};     // TLS only
+  // No accepted message this long after accept (TLS handshake included): closed,
+  // counted auth_timeout. <= 0: off.
+  Seconds auth_timeout{10.0};
+  // No complete line/frame this long: closed, counted idle_timeout. <= 0: off.
+  Seconds idle_timeout{60.0};
 };
 
 // One line (without '\n' and '\r') or one frame body. `payload` is valid only during the call.
 using PayloadCallback = std::function<void(std::string_view payload, const PeerInfo& peer)>;
+// The same, returning whether the message was accepted (authenticated); the first
+// accepted message ends the connection's auth_timeout.
+using VerdictCallback = std::function<bool(std::string_view payload, const PeerInfo& peer)>;
 
 class StreamListener {
  public:
   // REQUIRES: counters not null; `io` outlives every handler of this listener.
+  // Every delivered message counts as accepted (auth_timeout only closes connections
+  // that deliver no complete message).
   StreamListener(boost::asio::io_context& io, StreamListenerConfig config, PayloadCallback callback,
+                 std::shared_ptr<IngestCounters> counters);
+  StreamListener(boost::asio::io_context& io, StreamListenerConfig config, VerdictCallback callback,
                  std::shared_ptr<IngestCounters> counters);
   ~StreamListener();  // Stop()
   StreamListener(const StreamListener&) = delete;
