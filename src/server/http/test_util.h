@@ -1,6 +1,8 @@
 // Test helpers for tocsin_http: raw loopback sockets and curl as a subprocess.
 #pragma once
 
+#include <cerrno>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -50,6 +52,7 @@ inline std::string ReadFor(int fd, std::chrono::milliseconds timeout, const std:
     if (left.count() <= 0) break;
     pollfd p{fd, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break;
     char buf[65536];
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
@@ -63,14 +66,15 @@ inline std::string ReadFor(int fd, std::chrono::milliseconds timeout, const std:
   return out;
 }
 
-// Sends `request` on a new connection and returns everything read until close/timeout.
+// Sends `request` on a new connection and returns everything read until close/timeout
+// (or, with a non-empty `stop`, until `stop` has been read).
 inline std::string RawExchange(uint16_t port, const std::string& request,
                                std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
-                               bool* closed = nullptr) {
+                               bool* closed = nullptr, const std::string& stop = "") {
   int fd = ConnectLoopback(port);
   if (fd < 0) return "";
   SendAll(fd, request);
-  std::string out = ReadFor(fd, timeout, "", closed);
+  std::string out = ReadFor(fd, timeout, stop, closed);
   ::close(fd);
   return out;
 }
