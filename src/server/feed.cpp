@@ -75,14 +75,23 @@ Result<FeedStats> Feed(const FeedConfig& config, std::ostream& err, const std::a
     if (ec) return Status::Error("cannot resolve " + config.host + ": " + ec.message());
     udp_to = *eps.begin();
     udp.open(udp_to.protocol(), ec);
-  } else {
+  }
+  // (Re)connects the TCP socket; the server closes connections that stay silent for
+  // its idle timeout (quiet stretches of a scenario), so a failed write reconnects once.
+  auto connect_tcp = [&]() -> Status {
+    boost::system::error_code cec;
+    tcp.close(cec);
     asio::ip::tcp::resolver res(io);
-    auto eps = res.resolve(config.host, std::to_string(config.port), ec);
-    if (!ec) asio::connect(tcp, eps, ec);
-    if (ec)
+    auto eps = res.resolve(config.host, std::to_string(config.port), cec);
+    if (!cec) asio::connect(tcp, eps, cec);
+    if (cec)
       return Status::Error("cannot connect to " + config.host + ":" + std::to_string(config.port) + " (" +
-                           ec.message() + "); start `tocsin serve` first and give its ingest TCP port with --port");
-    tcp.set_option(asio::ip::tcp::no_delay(true));
+                           cec.message() + "); start `tocsin serve` first and give its ingest TCP port with --port");
+    tcp.set_option(asio::ip::tcp::no_delay(true), cec);
+    return Status::Ok();
+  };
+  if (!config.udp) {
+    if (Status s = connect_tcp(); !s.ok()) return s;
   }
   const double t0 = lines->front().time;
   const double shift = config.retime ? config.retime_start.value_or(SystemClock().Now().seconds()) - t0 : 0.0;
@@ -121,9 +130,24 @@ Result<FeedStats> Feed(const FeedConfig& config, std::ostream& err, const std::a
       ++n;
     }
     if (!batch.empty()) {
+      // A connection the server closed while we were silent reads as EOF: reconnect
+      // before writing (a write into it could still succeed once and be lost).
+      {
+        boost::system::error_code pec;
+        char probe[256];
+        tcp.non_blocking(true, pec);
+        tcp.read_some(asio::buffer(probe), pec);
+        tcp.non_blocking(false, ec);
+        if (pec && pec != asio::error::would_block && pec != asio::error::try_again) {
+          if (Status s = connect_tcp(); !s.ok()) return s;
+        }
+      }
       asio::write(tcp, asio::buffer(batch), ec);
-      if (ec) return Status::Error("the server closed the connection (" + ec.message() + ") after " +
-                                   std::to_string(stats.sent) + " reports; see the server's log");
+      if (ec) {  // closed while idle, or the server restarted: reconnect once and resend
+        if (Status s = connect_tcp(); s.ok()) asio::write(tcp, asio::buffer(batch), ec);
+        if (ec) return Status::Error("the server closed the connection (" + ec.message() + ") after " +
+                                     std::to_string(stats.sent) + " reports; see the server's log");
+      }
     }
     stats.sent += n;
     if (config.progress && now - last_progress > std::chrono::seconds(5)) {

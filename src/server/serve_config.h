@@ -56,7 +56,7 @@ struct ServeConfig {
   // complete line/frame for idle_timeout_s, is closed (<= 0: no such timeout).
   std::size_t max_connections = 1024;
   double auth_timeout_s = 10;
-  double idle_timeout_s = 60;
+  double idle_timeout_s = 900;
 
   // MQTT for sirens; empty host: off.
   std::string mqtt_host;
