@@ -301,21 +301,36 @@ void FeedScans(uint16_t port, const std::vector<Target>& targets, const std::ato
   close(fd);
 }
 
-// ---- latency -------------------------------------------------------------------
-void RunLatency(int targets_n, int alerts, bool durable) {
-  const fs::path dir = fs::temp_directory_path() / "tocsin-serve-bench-latency";
-  ServeConfig c = MakeConfig(dir, durable);
-  std::ostringstream log;
-  auto svc = Service::Create(c, log);
+// A started in-process Service over MakeConfig(temp/name, durable) and the log it
+// writes to (the Service keeps a reference: the log lives as long as it). `svc` is null
+// when it did not start; the reason is printed.
+struct BenchService {
+  std::unique_ptr<std::ostringstream> log = std::make_unique<std::ostringstream>();
+  std::unique_ptr<Service> svc;
+};
+
+BenchService StartService(const std::string& name, bool durable) {
+  BenchService b;
+  const ServeConfig c = MakeConfig(fs::temp_directory_path() / name, durable);
+  auto svc = Service::Create(c, *b.log);
   if (!svc.ok()) {
     std::fprintf(stderr, "service: %s\n", svc.status().message().c_str());
-    return;
+    return b;
   }
   if (Status s = (*svc)->Start(); !s.ok()) {
-    std::fprintf(stderr, "start: %s\n", s.message().c_str());
-    return;
+    std::fprintf(stderr, "start: %s\n%s", s.message().c_str(), b.log->str().c_str());
+    return b;
   }
-  const auto ep = (*svc)->endpoints();
+  b.svc = std::move(svc).value();
+  return b;
+}
+
+// ---- latency -------------------------------------------------------------------
+void RunLatency(int targets_n, int alerts, bool durable) {
+  BenchService bench = StartService("tocsin-serve-bench-latency", durable);
+  if (!bench.svc) return;
+  Service& svc = *bench.svc;
+  const auto ep = svc.endpoints();
   const Zones z = PickZones();
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> sent{0};
@@ -405,7 +420,7 @@ void RunLatency(int targets_n, int alerts, bool durable) {
   std::printf("  load average %.1f on %u cores\n", LoadAverage(), std::thread::hardware_concurrency());
   close(sse);
   close(op);
-  (*svc)->Stop();
+  svc.Stop();
   (void)hello;
 }
 
@@ -502,15 +517,10 @@ void RunSubscribers(size_t n, int alerts, double rate) {
   pid_t pid = fork();
   if (pid == 0) _exit(SubscriberChild(to_child[0], from_child[1], n));
   RaiseFdLimit();
-  const fs::path dir = fs::temp_directory_path() / "tocsin-serve-bench-subscribers";
-  ServeConfig c = MakeConfig(dir, true);
-  std::ostringstream log;
-  auto svc = Service::Create(c, log);
-  if (!svc.ok() || !(*svc)->Start().ok()) {
-    std::fprintf(stderr, "service did not start: %s\n", log.str().c_str());
-    return;
-  }
-  const auto ep = (*svc)->endpoints();
+  BenchService bench = StartService("tocsin-serve-bench-subscribers", true);
+  if (!bench.svc) return;
+  Service& svc = *bench.svc;
+  const auto ep = svc.endpoints();
   const Zones z = PickZones();
   const auto t_connect = SteadyClock::now();
   (void)!write(to_child[1], &ep.http, sizeof ep.http);
@@ -582,20 +592,15 @@ void RunSubscribers(size_t n, int alerts, double rate) {
               Metric(m1, "tocsin_stream_dropped_total"), Metric(m1, "tocsin_stream_overflow_disconnects_total"),
               LoadAverage(), std::thread::hardware_concurrency());
   close(op);
-  (*svc)->Stop();
+  svc.Stop();
 }
 
 // ---- ingest ------------------------------------------------------------------------
 void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
-  const fs::path dir = fs::temp_directory_path() / "tocsin-serve-bench-ingest";
-  ServeConfig c = MakeConfig(dir, durable);
-  std::ostringstream log;
-  auto svc = Service::Create(c, log);
-  if (!svc.ok() || !(*svc)->Start().ok()) {
-    std::fprintf(stderr, "service did not start: %s\n", log.str().c_str());
-    return;
-  }
-  const auto ep = (*svc)->endpoints();
+  BenchService bench = StartService("tocsin-serve-bench-ingest", durable);
+  if (!bench.svc) return;
+  Service& svc = *bench.svc;
+  const auto ep = svc.endpoints();
   // Pre-signed lines: `targets_n` targets, report times spread over 10 s from now
   // (inside the 30 s replay window), each connection its own share of targets.
   const double t0 = WallNow() + 1;
@@ -677,7 +682,7 @@ void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
   PrintLatencyHistogram(m);
   std::printf("  load average %.1f on %u cores (clients, signing excluded, share the cores)\n", LoadAverage(),
               std::thread::hardware_concurrency());
-  (*svc)->Stop();
+  svc.Stop();
 }
 
 }  // namespace

@@ -65,6 +65,7 @@ const std::string kStrangerNode = "00000000-0000-4000-8000-000000000000";  // no
 using servicetest::kRadarAlt;
 using servicetest::kRadarLat;
 using servicetest::kRadarLon;
+using servicetest::Metric;
 using servicetest::RadarLine;
 
 json Sensor(const std::string& id, const std::string& type, double lat, double lon, double max_range_m) {
@@ -112,14 +113,6 @@ HttpAnswer HttpGet(std::uint16_t port, const std::string& path) {
   return a;
 }
 
-// The value of a Prometheus sample with exactly these labels (0 when absent).
-double Metric(const std::string& text, const std::string& name, const std::string& labels = "") {
-  const std::string key = labels.empty() ? name + " " : name + "{" + labels + "} ";
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + key.size(), nullptr);
-  return 0;
-}
 double Accepted(const std::string& m, const std::string& listener, const std::string& sensor) {
   return Metric(m, "tocsin_ingest_accepted_total", "listener=\"" + listener + "\",sensor=\"" + sensor + "\"");
 }

@@ -56,6 +56,7 @@ constexpr const char* kSqlite = "/usr/bin/sqlite3";
 using servicetest::kRadarAlt;
 using servicetest::kRadarLat;
 using servicetest::kRadarLon;
+using servicetest::Metric;
 using servicetest::RadarLine;
 
 #define REQUIRE_PROGRAM(p) \
@@ -107,14 +108,6 @@ std::string PostJson(const std::string& body) {
   return "-X POST -H 'Content-Type: application/json' --data '" + body + "' ";
 }
 
-// The value of a Prometheus sample with exactly these labels (0 when absent).
-double Metric(const std::string& text, const std::string& name, const std::string& labels = "") {
-  const std::string key = labels.empty() ? name + " " : name + "{" + labels + "} ";
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + key.size(), nullptr);
-  return 0;
-}
 
 // A raw Server-Sent Events client on a loopback socket.
 class SseClient {

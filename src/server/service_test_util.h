@@ -1,9 +1,12 @@
 // Shared by the Service end-to-end tests (service_test.cpp, service_ingest_test.cpp):
-// the test radar RAD-1 and the JSON-lines plot it reports for a target.
+// the test radar RAD-1, the JSON-lines plot it reports for a target, and reading a
+// sample from /metrics.
 #pragma once
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include <GeographicLib/LocalCartesian.hpp>
@@ -29,6 +32,15 @@ inline std::string RadarLine(double t, double lat, double lon, double alt, const
                 R"({"sensor":"%s","time":%.3f,"kind":"radar","range_m":%.1f,"azimuth_deg":%.4f,"elevation_deg":%.4f})",
                 sensor.c_str(), t, r, az, el);
   return buf;
+}
+
+// The value of a Prometheus sample with exactly these labels (0 when absent).
+inline double Metric(const std::string& text, const std::string& name, const std::string& labels = "") {
+  const std::string key = labels.empty() ? name + " " : name + "{" + labels + "} ";
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + key.size(), nullptr);
+  return 0;
 }
 
 }  // namespace tocsin::server::servicetest
