@@ -351,10 +351,9 @@ EndDecision Predictor::OnEnd(const track::TrackEnd& e) {
     out.coast = CoastDanger(it->second.update, it->second.headed, e.time, &out.dead_reckoning);
     double until = e.time.seconds();
     for (const auto& a : out.coast->areas) until = std::max(until, a.latest_departure.seconds());
-    if (out.dead_reckoning)
+    // Kept only while hand-over can release it (HandOver also drops expired entries).
+    if (out.dead_reckoning && config_.handover)
       coasting_[e.id.str()] = Coasting{CoastState(it->second.update, it->second.headed), e.time.seconds(), until};
-  } else {
-    coasting_.erase(e.id.str());  // a coasting track's id never ends twice; be safe
   }
   if (it != last_.end()) last_.erase(it);
   precise_.erase(e.id.str());
