@@ -1,5 +1,8 @@
 #include "server/feed.h"
 
+#include "core/clock.h"
+
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -40,7 +43,10 @@ TEST(FeedTest, FeedReconnectsWhenTheServerClosedItsIdleConnection) {
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
   const int port = acceptor.local_endpoint().port();
   std::vector<std::string> received;
-  int connections = 0;
+  std::atomic<int> connections = 0, lines_read = 0;
+  // The feed follows this clock, so report k+1 becomes due only after the server has
+  // closed connection k: no race with the close, however loaded the machine.
+  ManualClock clock(UnixTime(1000.0));
   std::thread server([&] {
     // Each connection: read one line, then close it as an idle timeout would.
     for (int k = 0; k < 3; ++k) {
@@ -56,16 +62,26 @@ TEST(FeedTest, FeedReconnectsWhenTheServerClosedItsIdleConnection) {
       std::string line;
       std::getline(in, line);
       received.push_back(line);
+      ++lines_read;
       s.close();
+      clock.Set(UnixTime(1000.0 + 3.0 * (k + 1)));
     }
   });
   FeedConfig config;
   config.scenario_dir = dir.string();
   config.port = port;
-  config.speed = 10.0;  // 0.3 s between reports: the close has arrived before the next write
+  config.follow = &clock;
   config.progress = false;
+  // A feed that lost a report waits for a clock that never moves: stop it after 10 s.
+  std::atomic<bool> stop = false;
+  std::thread watchdog([&] {
+    for (int waited_ms = 0; lines_read < 3 && waited_ms < 10000; waited_ms += 10)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    stop = true;
+  });
   std::ostringstream err;
-  auto stats = Feed(config, err);
+  auto stats = Feed(config, err, &stop);
+  watchdog.join();  // also lets the last connection, still in the accept queue, be read
   ::shutdown(acceptor.native_handle(), SHUT_RDWR);  // wakes a server still waiting to accept
   server.join();
   std::filesystem::remove_all(dir);
