@@ -1,9 +1,12 @@
 #include "replay/replay.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "alert/alert_log.h"
@@ -14,6 +17,7 @@
 #include "sim/attack.h"
 #include "sim/data_files.h"
 #include "sim/simulate.h"
+#include "track/track_log.h"
 #include "track/tracker.h"
 #include "track/tracker_config.h"
 
@@ -54,7 +58,7 @@ Result<alert::Policy> LoadPolicy(const std::string& path) {
 }  // namespace
 
 Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& catalog, const alert::Policy& policy,
-                           alert::AlertSink& sink, std::ostream& err) {
+                           alert::AlertSink& sink, std::ostream& err, std::ostream* track_log) {
   const auto wall0 = Clock::now();
   const fs::path dir(config.scenario_dir);
   auto sensors = ingest::ReadSensorListFile((dir / "sensors.json").string());
@@ -71,7 +75,9 @@ Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& cat
   Pipeline pipeline(catalog, policy, counting, config.predictor);
   pipeline.SetRadars(sensors->sensors);
   const track::TrackerConfig tracker_config;
-  track::Tracker tracker(index, tracker_config, pipeline);
+  std::optional<track::TrackLogWriter> tee;
+  if (track_log) tee.emplace(*track_log, pipeline);
+  track::Tracker tracker(index, tracker_config, tee ? static_cast<track::TrackSink&>(*tee) : pipeline);
   auto on_tick = [&tracker](UnixTime t) { tracker.Advance(t); };
 
   ingest::ReportReader reader(in, &index, reports_path);
@@ -154,10 +160,23 @@ int RunReplay(const ReplayConfig& config, std::ostream& out, std::ostream& err) 
     err << "replay: " << writer.status().message() << "\n";
     return kReplayIoError;
   }
-  auto stats = Replay(config, *catalog, *policy, **writer, err);
+  std::ofstream track_log;
+  if (!config.tracks_path.empty()) {
+    track_log.open(config.tracks_path, std::ios::binary | std::ios::trunc);
+    if (!track_log) {
+      err << "replay: cannot write the track log " << config.tracks_path << " (" << std::strerror(errno)
+          << "); give a writable path with --tracks\n";
+      return kReplayIoError;
+    }
+  }
+  auto stats = Replay(config, *catalog, *policy, **writer, err, config.tracks_path.empty() ? nullptr : &track_log);
   if (!stats) {
     err << "replay: " << stats.status().message() << "\n";
     return kReplayBadInput;
+  }
+  if (!config.tracks_path.empty() && !track_log.flush()) {
+    err << "replay: writing the track log " << config.tracks_path << " failed (disk full?)\n";
+    return kReplayIoError;
   }
   if (!(*writer)->status().ok()) {
     err << "replay: " << (*writer)->status().message() << "\n";

@@ -27,6 +27,7 @@ struct ReplayConfig {
   std::string zones;        // catalog name or path; empty: zones::kDefaultCatalog
   std::string policy;       // policy file; empty: alert::Policy::Defaults()
   std::string alerts_path;  // alert log to write (truncated)
+  std::string tracks_path;  // track log to write (docs/track-log.md); empty: none
   double tail_s = 900.0;    // scenario seconds ticked after the last report
   bool progress = true;     // progress lines on `err`
   predict::PredictorConfig predictor;
@@ -45,10 +46,12 @@ struct ReplayStats {
 };
 
 // Runs the pipeline over the folder with an already loaded catalog; events go to
-// `sink`. Errors: unreadable sensors.json / reports.jsonl (bad report lines are
-// skipped, counted and the first few described on `err`).
+// `sink`, and every track update and end to `track_log` (may be null; track log
+// lines, docs/track-log.md). config.tracks_path is not opened here. Errors: unreadable
+// sensors.json / reports.jsonl (bad report lines are skipped, counted and the first
+// few described on `err`).
 Result<ReplayStats> Replay(const ReplayConfig& config, const zones::Catalog& catalog, const alert::Policy& policy,
-                           alert::AlertSink& sink, std::ostream& err);
+                           alert::AlertSink& sink, std::ostream& err, std::ostream* track_log = nullptr);
 
 // Exit codes.
 inline constexpr int kReplayOk = 0;
