@@ -115,16 +115,22 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
     // is a disc growing at vmax. Rings of flight time: a zone first inside disc k lies
     // farther than margin + vmax t0 from the threat, so it cannot be reached before t0
     // and the engine alerts it only when that comes within its alert window.
+    // A drone of unknown heading may stay unseen for as long as its only sensor's
+    // revisit (observers report a drone every few minutes): its rings reach
+    // vague_reach_drone_s of flight and all stay until then.
+    const bool drone = u.category == ThreatCategory::kDrone;
+    const double reach = drone ? std::max(c.alert_reach_s, c.vague_reach_drone_s) : c.alert_reach_s;
+    const double end = std::max(horizon, reach);
     double t0 = 0.0;
-    while (t0 < horizon) {
-      const bool alert_piece = t0 < c.alert_reach_s;
-      const double t1 = alert_piece ? std::min(horizon, t0 + c.piece_s) : horizon;
+    while (t0 < end) {
+      const bool alert_piece = t0 < reach;
+      const double t1 = alert_piece ? std::min(end, t0 + (t0 < c.alert_reach_s ? c.piece_s : 2.0 * c.piece_s)) : end;
       double radius = margin + vmax * t1;
       if (!alert_piece) radius = std::min(radius, margin + vmax * t0 + c.max_prealert_half_width_m);
       // Held for alert_reach_s beyond the ring's reach time (not radius / vmin: an
       // hour for a drone): the next report refreshes it, a lost track coasts.
-      d->areas.push_back(Area(alert::Disc{u.position, Metres(radius)}, now, now + t0, now + t1 + c.alert_reach_s,
-                              !alert_piece));
+      const double until = now + std::max(t1 + c.alert_reach_s, drone ? reach : 0.0);
+      d->areas.push_back(Area(alert::Disc{u.position, Metres(radius)}, now, now + t0, until, !alert_piece));
       t0 = t1;
     }
     return;

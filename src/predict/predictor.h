@@ -55,6 +55,13 @@ struct PredictorConfig {
   // measured faster than the cruise ceiling + 2 sigma gets an unknown heading (rings
   // at the drone ceiling) instead of a corridor; see Plausible() in predictor.cpp.
   double vague_position_sigma_m = 1000.0;
+  // A drone track of unknown heading (one observer report, a single bearing) can go
+  // unseen for as long as its only sensor's revisit: observers report a given drone
+  // every few minutes (kyiv-combined-night seed 3: 742 s between two reports of one
+  // Shahed, which entered a zone 590 s after the first; rings reaching 240 s and
+  // held 480 s missed it). Its reachable-disc rings reach this much flight time
+  // (pieces of 2 x piece_s beyond alert_reach_s) and all stay until then.
+  double vague_reach_drone_s = 900.0;
   double cruise_max_speed_mps = 320.0;
   double cruise_turn_rate_deg_s = 2.0;
   // Ballistic / rocket.

@@ -399,3 +399,32 @@ TEST(PredictorTest, UnclassifiedTrackFasterOrSteeperThanAnyAirBreatherGetsAnImpa
 
 }  // namespace
 }  // namespace tocsin::predict
+
+namespace tocsin::predict {
+namespace {
+
+// kyiv-combined-night seed 3, D0135: one observer report of a Shahed (heading unknown),
+// no other report for 742 s; the drone entered a zone ~30 km away 590 s after the report.
+// The rings reached 240 s of flight and were held 480 s: the zone was never alerted.
+TEST(Predictor, ObserverOnlyDroneRingsReachAndHoldUntilItsNextReportCouldCome) {
+  track::TrackUpdate u = Drone();
+  u.vel_east = 0.0;
+  u.vel_sigma = MetresPerSecond(80);
+  u.pos_sigma = Metres(2000);
+  u.alt_known = false;
+  const alert::Danger d = Predictor().Compute(u);
+  const LatLon zone = GeodesicDestination(u.position, 200.0, Metres(30000));  // 590 s at 51 m/s
+  bool covered = false;
+  for (const auto& a : d.areas) {
+    const auto* disc = std::get_if<alert::Disc>(&a.shape);
+    if (a.prealert_only || !disc || GeodesicDistance(zone, disc->centre) > disc->radius) continue;
+    // Alerted by the time the drone can arrive, and still when it does arrive.
+    if (a.earliest_arrival.seconds() - 1000.0 <= 30000.0 / PredictorConfig().drone_max_speed_mps + 1e-6 &&
+        a.latest_departure.seconds() - 1000.0 >= 590.0)
+      covered = true;
+  }
+  EXPECT_TRUE(covered);
+}
+
+}  // namespace
+}  // namespace tocsin::predict
