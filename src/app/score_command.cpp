@@ -27,6 +27,12 @@ void AddScoreCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--missed-examples", config->max_missed_examples, "how many missed pairs to list")
       ->capture_default_str();
+  cmd->add_option("--tracks", config->tracks_path,
+                  "track log (docs/track-log.md, from `tocsin replay --tracks`): also report track accuracy "
+                  "(GOSPA, position RMSE) against the truth");
+  cmd->add_option("--accuracy-step", config->accuracy.step_s, "with --tracks: sample period, s")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_flag("--pair-details", config->pair_details,
                 "with --json: list every (zone, threat) pair with its t_a, t_l and outcome");
   cmd->callback([config, crossing] {

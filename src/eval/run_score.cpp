@@ -1,5 +1,8 @@
 #include "eval/run_score.h"
 
+#include <optional>
+#include <utility>
+
 #include "eval/alert_log.h"
 #include "eval/pairs.h"
 #include "eval/score.h"
@@ -36,18 +39,44 @@ int RunScore(const ScoreConfig& config, std::ostream& out, std::ostream& err) {
   ScoreOptions options;
   options.max_missed_examples = config.max_missed_examples;
   options.pair_details = config.pair_details;
+  std::optional<TrackLog> track_log;
+  if (!config.tracks_path.empty()) {
+    auto read = ReadTrackLogFile(config.tracks_path);
+    if (!read.ok()) {
+      err << "tocsin score: " << read.status().message() << "\n";
+      return kScoreFailed;
+    }
+    track_log = std::move(read.value());
+    for (const std::string& p : track_log->problems) err << p << "\n";
+  }
   const Score score = ComputeScore(*truth, *log, *catalog, pairs, options);
   for (const std::string& w : score.warnings) err << "warning: " << w << "\n";
+  std::optional<TrackAccuracy> accuracy;
+  if (track_log) accuracy = ComputeTrackAccuracy(*truth, *track_log, config.accuracy);
   if (config.json) {
-    out << ToJson(score).dump(1) << "\n";
+    auto j = ToJson(score);
+    if (accuracy) {
+      j["track_accuracy"] = ToJson(*accuracy);
+      j["track_accuracy"]["unreadable_lines"] = track_log->bad_lines;
+    }
+    out << j.dump(1) << "\n";
   } else {
     out << "score of " << config.alerts_path << " against " << config.truth_path << " on "
         << catalog->name() << "\n";
     PrintTable(score, out);
+    if (accuracy) {
+      out << "tracks: " << config.tracks_path << "\n";
+      PrintTrackAccuracy(*accuracy, out);
+    }
   }
   if (score.unreadable_lines > 0) {
     err << "tocsin score: " << score.unreadable_lines << " unreadable line(s) in " << config.alerts_path
         << " were left out; fix the system that wrote the log\n";
+    return kScoreWithBadLines;
+  }
+  if (track_log && track_log->bad_lines > 0) {
+    err << "tocsin score: " << track_log->bad_lines << " unreadable line(s) in " << config.tracks_path
+        << " were left out of the track accuracy; fix the system that wrote the track log\n";
     return kScoreWithBadLines;
   }
   return kScoreOk;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "eval/pairs.h"
+#include "eval/track_accuracy.h"
 
 namespace tocsin::eval {
 
@@ -18,12 +19,16 @@ struct ScoreConfig {
   CrossingMethod crossing = CrossingMethod::kExact;
   std::size_t max_missed_examples = 10;
   bool pair_details = false;  // with json: list every pair and its outcome
+  // Track log (docs/track-log.md); when set, the output also gives the track accuracy
+  // (eval/track_accuracy.h; JSON key "track_accuracy").
+  std::string tracks_path;
+  TrackAccuracyOptions accuracy;
 };
 
 // Exit codes of RunScore.
 inline constexpr int kScoreOk = 0;
 inline constexpr int kScoreFailed = 1;           // nothing scored: see the message on err
-inline constexpr int kScoreWithBadLines = 3;     // scored, but the log had unreadable lines
+inline constexpr int kScoreWithBadLines = 3;     // scored, but a log had unreadable lines
 
 // Prints the score on `out` (table or JSON) and every problem found on `err`, one per
 // line ("FILE: line N: REASON"). Returns one of the exit codes above.

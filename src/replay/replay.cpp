@@ -227,12 +227,14 @@ int RunPreset(const RunPresetConfig& config, std::ostream& out, std::ostream& er
   rc.zones = attack->zones;
   rc.policy = config.policy;
   rc.alerts_path = (fs::path(dir) / "alerts.jsonl").string();
+  rc.tracks_path = (fs::path(dir) / "tracks.jsonl").string();
   rc.predictor = config.predictor;
   if (int code = RunReplay(rc, out, err); code != kReplayOk) return code;
   out << "== score\n";
   eval::ScoreConfig score;
   score.truth_path = (fs::path(dir) / "truth.json").string();
   score.alerts_path = rc.alerts_path;
+  score.tracks_path = rc.tracks_path;
   score.zones = attack->zones;
   score.json = config.json;
   return eval::RunScore(score, out, err);
