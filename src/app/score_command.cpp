@@ -33,6 +33,10 @@ void AddScoreCommand(CLI::App& app) {
   cmd->add_option("--accuracy-step", config->accuracy.step_s, "with --tracks: sample period, s")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmd->add_option("--accuracy-max-age", config->accuracy.max_age_s,
+                  "with --tracks: a track whose latest update is older than this (s) is not counted")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_flag("--pair-details", config->pair_details,
                 "with --json: list every (zone, threat) pair with its t_a, t_l and outcome");
   cmd->callback([config, crossing] {

@@ -159,6 +159,75 @@ struct Edge {
   double d2;
 };
 
+struct Assigned {
+  int threat, track;  // indices into the sample's lists
+  double d2;
+};
+
+// GOSPA terms of one sample.
+struct SampleResult {
+  std::vector<Assigned> pairs;  // assigned within c
+  double localisation = 0;      // sum of their d^2
+  int missed = 0, falses = 0;
+  int duplicates = 0;           // false tracks within c of some threat
+};
+
+// The optimal GOSPA assignment between `threats` and `tracks` (p = 2, alpha = 2,
+// cut-off sqrt(c2)). Pairs within c split the problem into connected components; a
+// pair at >= c costs c^2 whether assigned or not, so it never needs to be.
+SampleResult AssignSample(const std::vector<const Point*>& threats, const std::vector<Point>& tracks,
+                          const std::vector<char>& alt_known, double c2) {
+  SampleResult result;
+  const int n = static_cast<int>(threats.size());
+  const int m = static_cast<int>(tracks.size());
+  std::vector<Edge> edges;
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < m; ++j) {
+      const double d2 = alt_known[j] ? (threats[i]->at_alt - tracks[j].at_alt).squaredNorm()
+                                     : (threats[i]->on_ground - tracks[j].on_ground).squaredNorm();
+      if (d2 < c2) edges.push_back(Edge{i, j, d2});
+    }
+  }
+  DisjointSets sets(n + m);
+  for (const Edge& e : edges) sets.Join(e.threat, n + e.track);
+  std::unordered_map<int, std::vector<const Edge*>> by_component;
+  for (const Edge& e : edges) by_component[sets.Find(e.threat)].push_back(&e);
+  std::vector<char> track_has_edge(m, 0), track_assigned(m, 0);
+  for (const Edge& e : edges) track_has_edge[e.track] = 1;
+  for (const auto& [root, comp] : by_component) {
+    std::vector<int> rows, cols;
+    for (const Edge* e : comp) {
+      rows.push_back(e->threat);
+      cols.push_back(e->track);
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    const int r = static_cast<int>(rows.size()), q = static_cast<int>(cols.size());
+    std::vector<double> cost(static_cast<std::size_t>(r) * q, c2);
+    for (const Edge* e : comp) {
+      const int ri = static_cast<int>(std::lower_bound(rows.begin(), rows.end(), e->threat) - rows.begin());
+      const int ci = static_cast<int>(std::lower_bound(cols.begin(), cols.end(), e->track) - cols.begin());
+      cost[static_cast<std::size_t>(ri) * q + ci] = e->d2;
+    }
+    const std::vector<int> match = MinCostAssignment(cost, r, q);
+    for (int ri = 0; ri < r; ++ri) {
+      if (match[ri] < 0) continue;
+      const double d2 = cost[static_cast<std::size_t>(ri) * q + match[ri]];
+      if (!(d2 < c2)) continue;
+      result.pairs.push_back(Assigned{rows[ri], cols[match[ri]], d2});
+      result.localisation += d2;
+      track_assigned[cols[match[ri]]] = 1;
+    }
+  }
+  const int assigned = static_cast<int>(result.pairs.size());
+  result.missed = n - assigned;
+  result.falses = m - assigned;
+  for (int j = 0; j < m; ++j) result.duplicates += !track_assigned[j] && track_has_edge[j];
+  return result;
+}
+
 }  // namespace
 
 TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, const TrackAccuracyOptions& options) {
@@ -192,13 +261,16 @@ TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, cons
   std::vector<int> threats_now, tracks_now;
   std::vector<Point> threat_points, track_points;
   std::vector<char> track_alt_known;
-  std::vector<Edge> edges;
+  std::vector<char> threat_seen;
+  std::size_t seen_active = 0, seen_missed_count = 0;
+  double seen_gospa_sum = 0;
   const long long n_samples = static_cast<long long>(std::floor((end - start) / options.step_s)) + 1;
   for (long long s = 0; s < n_samples; ++s) {
     const double t = start + static_cast<double>(s) * options.step_s;
     ++acc.samples;
     threats_now.clear();
     threat_points.clear();
+    threat_seen.clear();
     for (std::size_t i = 0; i < truth.threats.size(); ++i) {
       const auto& pts = truth.threats[i].points;
       if (t < pts.front().time || t > pts.back().time) continue;
@@ -215,6 +287,7 @@ TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, cons
       }
       threats_now.push_back(static_cast<int>(i));
       threat_points.push_back(MakePoint(lat, lon, alt));
+      threat_seen.push_back(truth.threats[i].first_seen && t >= *truth.threats[i].first_seen);
     }
     tracks_now.clear();
     track_points.clear();
@@ -242,72 +315,38 @@ TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, cons
     if (n == 0 && m == 0) continue;
     ++acc.active_samples;
 
-    // Pairs within c; the assignment splits into the connected components of these
-    // (a pair at >= c costs c^2 whether assigned or not, so it never needs to be).
-    edges.clear();
+    std::vector<const Point*> all(n), seen;
     for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < m; ++j) {
-        const track::Vec3 diff = track_alt_known[j] ? track::Vec3(threat_points[i].at_alt - track_points[j].at_alt)
-                                                    : track::Vec3(threat_points[i].on_ground - track_points[j].on_ground);
-        const double d2 = diff.squaredNorm();
-        if (d2 < c2) edges.push_back(Edge{i, j, d2});
-      }
+      all[i] = &threat_points[i];
+      if (threat_seen[i]) seen.push_back(&threat_points[i]);
     }
-    DisjointSets sets(n + m);
-    for (const Edge& e : edges) sets.Join(e.threat, n + e.track);
-    std::unordered_map<int, std::vector<const Edge*>> by_component;
-    for (const Edge& e : edges) by_component[sets.Find(e.threat)].push_back(&e);
-    std::vector<char> track_has_edge(m, 0);
-    for (const Edge& e : edges) track_has_edge[e.track] = 1;
-
-    int assigned = 0;
-    double loc = 0;
-    std::vector<char> track_assigned(m, 0);
-    for (const auto& [root, comp] : by_component) {
-      std::vector<int> rows, cols;
-      for (const Edge* e : comp) {
-        rows.push_back(e->threat);
-        cols.push_back(e->track);
-      }
-      std::sort(rows.begin(), rows.end());
-      rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-      std::sort(cols.begin(), cols.end());
-      cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-      const int r = static_cast<int>(rows.size()), q = static_cast<int>(cols.size());
-      std::vector<double> cost(static_cast<std::size_t>(r) * q, c2);
-      for (const Edge* e : comp) {
-        const int ri = static_cast<int>(std::lower_bound(rows.begin(), rows.end(), e->threat) - rows.begin());
-        const int ci = static_cast<int>(std::lower_bound(cols.begin(), cols.end(), e->track) - cols.begin());
-        cost[static_cast<std::size_t>(ri) * q + ci] = e->d2;
-      }
-      const std::vector<int> match = MinCostAssignment(cost, r, q);
-      for (int ri = 0; ri < r; ++ri) {
-        if (match[ri] < 0) continue;
-        const double d2 = cost[static_cast<std::size_t>(ri) * q + match[ri]];
-        if (!(d2 < c2)) continue;
-        const int threat = threats_now[rows[ri]];
-        ++assigned;
-        loc += d2;
-        track_assigned[cols[match[ri]]] = 1;
-        sq_sum += d2;
-        ++acc.assigned;
-        KindAccuracy& kind = acc.by_kind[truth.threats[threat].kind];
-        ++kind.assigned;
-        sq_by_kind[truth.threats[threat].kind] += d2;
-        ids_of_threat[threat].insert(tracks_now[cols[match[ri]]]);
-      }
+    const SampleResult r = AssignSample(all, track_points, track_alt_known, c2);
+    for (const Assigned& pair : r.pairs) {
+      const int threat = threats_now[pair.threat];
+      sq_sum += pair.d2;
+      ++acc.assigned;
+      KindAccuracy& kind = acc.by_kind[truth.threats[threat].kind];
+      ++kind.assigned;
+      sq_by_kind[truth.threats[threat].kind] += pair.d2;
+      ids_of_threat[threat].insert(tracks_now[pair.track]);
     }
-    int duplicates = 0;
-    for (int j = 0; j < m; ++j) duplicates += !track_assigned[j] && track_has_edge[j];
-    const int missed = n - assigned, falses = m - assigned;
-    const double missed_cost = c2 / 2 * missed, false_cost = c2 / 2 * falses;
-    gospa_sum += std::sqrt(loc + missed_cost + false_cost);
-    loc_sum += loc;
+    const double missed_cost = c2 / 2 * r.missed, false_cost = c2 / 2 * r.falses;
+    gospa_sum += std::sqrt(r.localisation + missed_cost + false_cost);
+    loc_sum += r.localisation;
     missed_sum += missed_cost;
     false_sum += false_cost;
-    missed_count += missed;
-    false_count += falses;
-    dup_sum += duplicates;
+    missed_count += r.missed;
+    false_count += r.falses;
+    dup_sum += r.duplicates;
+    // The same with only the threats reported by then.
+    acc.seen_threat_samples += seen.size();
+    if (!seen.empty() || m > 0) {
+      ++seen_active;
+      const SampleResult rs = seen.size() == all.size() ? r : AssignSample(seen, track_points, track_alt_known, c2);
+      acc.seen_assigned += rs.pairs.size();
+      seen_gospa_sum += std::sqrt(rs.localisation + c2 / 2 * (rs.missed + rs.falses));
+      seen_missed_count += rs.missed;
+    }
   }
   if (acc.active_samples > 0) {
     const double a = static_cast<double>(acc.active_samples);
@@ -318,6 +357,10 @@ TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, cons
     acc.missed_threats_mean = missed_count / a;
     acc.false_tracks_mean = false_count / a;
     acc.duplicate_tracks_mean = dup_sum / a;
+  }
+  if (seen_active > 0) {
+    acc.seen_gospa_mean_m = seen_gospa_sum / seen_active;
+    acc.seen_missed_threats_mean = static_cast<double>(seen_missed_count) / seen_active;
   }
   if (acc.assigned > 0) acc.rmse_m = std::sqrt(sq_sum / acc.assigned);
   for (auto& [kind, k] : acc.by_kind) {
@@ -335,7 +378,11 @@ TrackAccuracy ComputeTrackAccuracy(const Truth& truth, const TrackLog& log, cons
 
 namespace {
 
-double Round(double v, double unit) { return std::round(v / unit) * unit; }
+// `v` rounded to `decimals` places (the nearest double, so it prints short).
+double Round(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 }  // namespace
 
@@ -347,18 +394,18 @@ nlohmann::ordered_json ToJson(const TrackAccuracy& a) {
   j["samples"] = a.samples;
   j["active_samples"] = a.active_samples;
   j["tracks"] = a.tracks;
-  j["gospa_mean_m"] = Round(a.gospa_mean_m, 0.1);
+  j["gospa_mean_m"] = Round(a.gospa_mean_m, 1);
   j["gospa_localisation_mean_m2"] = Round(a.localisation_mean_m2, 1);
   j["gospa_missed_mean_m2"] = Round(a.missed_mean_m2, 1);
   j["gospa_false_mean_m2"] = Round(a.false_mean_m2, 1);
-  j["missed_threats_mean"] = Round(a.missed_threats_mean, 0.001);
-  j["false_tracks_mean"] = Round(a.false_tracks_mean, 0.001);
-  j["duplicate_tracks_mean"] = Round(a.duplicate_tracks_mean, 0.001);
+  j["missed_threats_mean"] = Round(a.missed_threats_mean, 3);
+  j["false_tracks_mean"] = Round(a.false_tracks_mean, 3);
+  j["duplicate_tracks_mean"] = Round(a.duplicate_tracks_mean, 3);
   j["threat_samples"] = a.threat_samples;
   j["assigned"] = a.assigned;
-  j["coverage"] = a.threat_samples > 0 ? Round(static_cast<double>(a.assigned) / a.threat_samples, 0.0001) : 0.0;
+  j["coverage"] = a.threat_samples > 0 ? Round(static_cast<double>(a.assigned) / a.threat_samples, 4) : 0.0;
   if (a.assigned > 0) {
-    j["rmse_m"] = Round(a.rmse_m, 0.1);
+    j["rmse_m"] = Round(a.rmse_m, 1);
   } else {
     j["rmse_m"] = nullptr;
   }
@@ -367,15 +414,21 @@ nlohmann::ordered_json ToJson(const TrackAccuracy& a) {
   for (const auto& [kind, k] : a.by_kind) {
     const std::string name(ToString(kind));
     if (k.assigned > 0) {
-      by_kind[name] = Round(k.rmse_m, 0.1);
+      by_kind[name] = Round(k.rmse_m, 1);
     } else {
       by_kind[name] = nullptr;
     }
-    cover_by_kind[name] = k.samples > 0 ? Round(static_cast<double>(k.assigned) / k.samples, 0.0001) : 0.0;
+    cover_by_kind[name] = k.samples > 0 ? Round(static_cast<double>(k.assigned) / k.samples, 4) : 0.0;
   }
   j["rmse_by_kind"] = by_kind;
   j["coverage_by_kind"] = cover_by_kind;
-  j["track_ids_per_threat_mean"] = Round(a.track_ids_per_threat_mean, 0.01);
+  j["seen_threat_samples"] = a.seen_threat_samples;
+  j["seen_assigned"] = a.seen_assigned;
+  j["seen_coverage"] =
+      a.seen_threat_samples > 0 ? Round(static_cast<double>(a.seen_assigned) / a.seen_threat_samples, 4) : 0.0;
+  j["seen_gospa_mean_m"] = Round(a.seen_gospa_mean_m, 1);
+  j["seen_missed_threats_mean"] = Round(a.seen_missed_threats_mean, 3);
+  j["track_ids_per_threat_mean"] = Round(a.track_ids_per_threat_mean, 2);
   return j;
 }
 
@@ -399,7 +452,12 @@ void PrintTrackAccuracy(const TrackAccuracy& a, std::ostream& out) {
                   k.samples > 0 ? 100.0 * k.assigned / k.samples : 0.0);
     out << buf;
   }
-  std::snprintf(buf, sizeof buf, "  track ids/threat %.2f\n", a.track_ids_per_threat_mean);
+  std::snprintf(buf, sizeof buf,
+                "  after first_seen GOSPA mean %.1f m, %.2f missed threats per sample, %.1f%% of samples tracked\n"
+                "  track ids/threat %.2f\n",
+                a.seen_gospa_mean_m, a.seen_missed_threats_mean,
+                a.seen_threat_samples > 0 ? 100.0 * a.seen_assigned / a.seen_threat_samples : 0.0,
+                a.track_ids_per_threat_mean);
   out << buf;
 }
 

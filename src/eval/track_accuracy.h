@@ -22,6 +22,8 @@
 // squared errors of the assigned pairs, c^2/2 x missed threats, c^2/2 x false tracks.
 // Means are over the *active* samples (at least one threat or track present), so
 // hours of empty sky do not dilute them.
+// The "seen" figures repeat GOSPA with only the threats reported by then (t >=
+// first_seen): threats no sensor has seen yet are not the tracker's fault.
 // RMSE: sqrt(mean d^2) over every assigned pair (d < c) of every sample, overall and
 // per threat kind.
 //
@@ -98,6 +100,11 @@ struct TrackAccuracy {
   std::size_t threat_samples = 0, assigned = 0;
   double rmse_m = 0;  // 0 when nothing was assigned
   std::map<ThreatCategory, KindAccuracy> by_kind;
+  // The same GOSPA with only the threats already reported at the sample time
+  // (t >= first_seen; never-reported threats left out): what the tracker could have
+  // tracked. Means over the samples with such a threat or a track.
+  double seen_gospa_mean_m = 0, seen_missed_threats_mean = 0;
+  std::size_t seen_threat_samples = 0, seen_assigned = 0;
   // Distinct track ids ever assigned to a threat, mean over the threats assigned at
   // least once (1.0: one unbroken track each; more: breaks and id swaps).
   double track_ids_per_threat_mean = 0;

@@ -106,6 +106,23 @@ TEST(TrackAccuracy, MissedThreatCostsHalfCSquared) {
   EXPECT_EQ(a.rmse_m, 0.0);
 }
 
+TEST(TrackAccuracy, SeenFiguresLeaveOutThreatsNotYetReported) {
+  // D1 reported from t=50 and tracked exactly from then; D2 never reported.
+  TruthThreat d1 = Threat("D1", ThreatCategory::kDrone, 0, 0, 0, 100, 0, 0);
+  d1.first_seen = kT0 + 50;
+  Truth truth = MakeTruth({d1, Threat("D2", ThreatCategory::kDrone, 0, 50000, 0, 100, 50000, 0)});
+  std::string log;
+  for (int t = 50; t <= 100; t += 10) log += Update("trk-1", t, 0, 0);
+  const TrackAccuracy a = Compute(truth, log);
+  EXPECT_EQ(a.seen_threat_samples, 6u);  // D1 at 50..100
+  EXPECT_EQ(a.seen_assigned, 6u);
+  EXPECT_NEAR(a.seen_gospa_mean_m, 0.0, 0.05);
+  EXPECT_EQ(a.seen_missed_threats_mean, 0.0);
+  // All threats: 0..40 both missed, 50..100 D2 missed.
+  EXPECT_NEAR(a.missed_threats_mean, (5 * 2 + 6 * 1) / 11.0, 1e-9);
+  EXPECT_NEAR(a.gospa_mean_m, (5 * kC + 6 * kC / std::sqrt(2.0)) / 11, 0.05);
+}
+
 TEST(TrackAccuracy, FalseTrackCostsHalfCSquared) {
   // The threat hovers at (0, 0) and is tracked exactly; a second track 50 km away is
   // false at every sample.
