@@ -4,10 +4,27 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+
+#include "alert/due_queue.h"
+
+// How decisions stay cheap with thousands of tracks over the same zones: a zone's
+// decision used to walk all its contributors each time. Now each zone keeps, per
+// level, the set of contributors that touched it at its last decision ("touching"),
+// and a DueQueue with, per contributor, the earliest time its Touches() value can
+// change (arrival threshold reached, departure passed). A decision only re-examines
+// the contributors that changed (replaced, added, removed) or whose time has come,
+// so its cost does not grow with the number of other contributors.
+// The held entry of a touching contributor is refreshed lazily: its release is
+// "last decision time + hold", written out when it stops touching. Held entries not
+// refreshed are kept in a set ordered by (release, append order), which gives both
+// the entries to drop (release < now) and the one that decides an end (latest
+// release, first appended among ties) — exactly what the per-decision scans gave.
 
 namespace tocsin::alert {
 namespace {
@@ -41,18 +58,47 @@ struct Contribution {
   bool confident[2] = {false, false};  // confidence >= the level's minimum
   double arrival[2] = {kInf, kInf};
   double departure[2] = {-kInf, -kInf};
-  // Bookkeeping for Evaluate, per level (kept when the contribution is replaced):
-  // the level's threats epoch in which this track was recorded as a threat, and
-  // where its held entry was last seen.
+  // Bookkeeping of the zone, kept when the contribution is replaced (CopyBookkeeping):
+  // the level's threats epoch in which this track was recorded as a threat;
   std::uint64_t recorded_epoch[2] = {0, 0};
-  std::uint32_t held_hint[2] = {0, 0};
+  // whether it touched the level at the zone's last decision (then its held entry
+  // is refreshed lazily);
+  bool touching[2] = {false, false};
+  // whether an operator cancelled the zone while it contributed;
+  bool suppressed = false;
+  // its place in the zone's contributor order (smaller: added earlier);
+  std::uint64_t order = 0;
+  // the id of its live item in the zone's check queue (0: none);
+  std::uint64_t check_id = 0;
+  // its index in ZoneState::members.
+  std::uint32_t member_pos = 0;
 };
 
+void CopyBookkeeping(const Contribution& from, Contribution& to) {
+  for (int l : {kPre, kAlert}) {
+    to.recorded_epoch[l] = from.recorded_epoch[l];
+    to.touching[l] = from.touching[l];
+  }
+  to.suppressed = from.suppressed;
+  to.order = from.order;
+  to.check_id = from.check_id;
+  to.member_pos = from.member_pos;
+}
+
 // A track that touched a level of a zone: the level may end once `release` passed.
+// While the track touches, `release` is refreshed lazily (see above).
 struct Held {
+  double release = -kInf;
+  EndReason reason = EndReason::kThreatPassed;
+  std::uint64_t seq = 0;  // append order (the order of the former held list)
+  bool touching = false;  // refreshed lazily; not in Level::by_release
+};
+
+// A contribution's next check: when `now` reaches `key`, its Touches() may differ.
+struct Check {
+  double key;
   std::uint32_t track;
-  double release;
-  EndReason reason;
+  std::uint64_t id;
 };
 
 struct Level {
@@ -66,25 +112,27 @@ struct Level {
   std::vector<std::uint32_t> threat_slots;
   // Changes whenever `threats` is emptied or replaced (never 0 once set).
   std::uint64_t threats_epoch = 0;
-  std::vector<Held> held;
+  // Held entries by track slot, and those not touching ordered by (release, seq, slot).
+  std::unordered_map<std::uint32_t, Held> held;
+  std::set<std::tuple<double, std::uint64_t, std::uint32_t>> by_release;
+  int touching = 0;  // contributors touching at the last decision
   void ClearThreats(std::uint64_t epoch) {
     threats.clear();
     threat_slots.clear();
     threats_epoch = epoch;
   }
+  void ClearHeld() {
+    held.clear();
+    by_release.clear();
+  }
 };
 
 struct ZoneState {
-  std::vector<Contribution> contributors;
-  std::vector<std::uint32_t> contributor_slots;  // contributors[i].track, same order (fast search)
+  std::vector<std::uint32_t> members;  // slots of the contributing tracks, any order
   Level level[2];
-  std::vector<std::uint32_t> suppressed;  // tracks an operator cancelled here
+  DueQueue<Check> checks;
+  double last_decided = -kInf;  // `now` of the last Evaluate
   bool in_active = false;
-  // Position of track `slot` in contributors, or contributors.size().
-  std::size_t FindContributor(std::uint32_t slot) const {
-    return static_cast<std::size_t>(std::find(contributor_slots.begin(), contributor_slots.end(), slot) -
-                                    contributor_slots.begin());
-  }
 };
 
 struct TrackState {
@@ -98,6 +146,20 @@ struct TrackState {
 
 bool Finite(double v) { return std::isfinite(v); }
 bool ValidPoint(LatLon p) { return IsValidLatLon(p.lat, p.lon); }
+
+// A lower bound of the first time t >= now at which one component of Touches()
+// (confident && departure >= t && arrival - t <= window) can change value, or +inf.
+double NextChange(bool confident, double arrival, double departure, double window, double now) {
+  if (!confident || !(departure >= now)) return kInf;  // false from now on
+  if (arrival - now <= window) {
+    // True until t > departure (arrival - t only decreases as t grows).
+    return departure == kInf ? kInf : std::nextafter(departure, kInf);
+  }
+  // False until arrival - t <= window, i.e. t >= arrival - window up to rounding:
+  // check a little early (re-checked at every decision until it holds).
+  const double threshold = (arrival - window) - (1e-3 + 1e-12 * (std::abs(arrival) + std::abs(window)));
+  return std::isnan(threshold) ? kInf : threshold;
+}
 
 }  // namespace
 
@@ -129,16 +191,17 @@ struct AlertEngine::Impl {
   std::vector<std::uint32_t> coasting;
   std::vector<std::pair<std::uint32_t, double>> manual;  // manual sources: slot, until
 
+  std::uint64_t last_threats_epoch = 0;
+  std::uint64_t last_order = 0;     // contributor order counter
+  std::uint64_t last_check_id = 0;  // check item id counter
+  std::uint64_t last_held_seq = 0;  // held append order counter
+
   // Scratch, reused to avoid allocation per call.
   // Zones changed since the last Flush (each once), decided together by Flush.
   std::vector<ZoneIndex> dirty;
   std::vector<char> is_dirty;  // by zone
-  std::vector<std::size_t> touching[2];
-  // Evaluate's index of a level's held entries by track slot: held_pos[slot] is
-  // valid when held_stamp[slot] == stamp.
-  std::vector<std::uint32_t> held_stamp, held_pos;
-  std::uint32_t stamp = 0;
-  std::uint64_t last_threats_epoch = 0;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entering[2];  // (order, slot)
+  std::vector<Check> rechecks;
 
   // ---- geometry -------------------------------------------------------------
   // Zones reached by one piece; nullopt when the piece cannot be placed.
@@ -251,6 +314,15 @@ struct AlertEngine::Impl {
     return out;
   }
 
+  // ---- contributions ----------------------------------------------------------
+  // The contribution of track `slot` to zone z, or nullptr.
+  Contribution* Find(ZoneIndex z, std::uint32_t slot) {
+    auto& tz = tracks[slot].zones;
+    auto it = std::lower_bound(tz.begin(), tz.end(), z, [](const auto& e, ZoneIndex v) { return e.first < v; });
+    if (it == tz.end() || it->first != z) return nullptr;
+    return &it->second;
+  }
+
   // ---- decisions ------------------------------------------------------------
   bool Touches(int level, const Contribution& c, ZoneIndex z, double now) const {
     const CategoryPolicy& p = policy.For(c.category);
@@ -261,10 +333,64 @@ struct AlertEngine::Impl {
                      c.arrival[kPre] - now <= std::max(p.prealert_horizon.value(), alert_window));
   }
 
-  static Held* FindHeld(Level& L, std::uint32_t track) {
-    for (auto& h : L.held)
-      if (h.track == track) return &h;
-    return nullptr;
+  // Touches() for both levels, an operator's suppression applied.
+  void Decide(const Contribution& c, double shelter, double now, bool out[2]) const {
+    if (c.suppressed) {
+      out[kPre] = out[kAlert] = false;
+      return;
+    }
+    const CategoryPolicy& p = policy.For(c.category);
+    const double alert_window = shelter + p.lead_margin.value();
+    out[kAlert] = c.confident[kAlert] && c.departure[kAlert] >= now && c.arrival[kAlert] - now <= alert_window;
+    out[kPre] = out[kAlert] || (c.confident[kPre] && c.departure[kPre] >= now &&
+                                c.arrival[kPre] - now <= std::max(p.prealert_horizon.value(), alert_window));
+  }
+
+  // A lower bound of the next time Decide() can change for c, or +inf.
+  double NextCheck(const Contribution& c, double shelter, double now) const {
+    if (c.suppressed) return kInf;
+    const CategoryPolicy& p = policy.For(c.category);
+    const double alert_window = shelter + p.lead_margin.value();
+    return std::min(NextChange(c.confident[kAlert], c.arrival[kAlert], c.departure[kAlert], alert_window, now),
+                    NextChange(c.confident[kPre], c.arrival[kPre], c.departure[kPre],
+                               std::max(p.prealert_horizon.value(), alert_window), now));
+  }
+
+  // Drops the stale items of zone s's check queue once they outnumber the live ones.
+  void CompactChecks(ZoneState& s) {
+    const ZoneIndex z = static_cast<ZoneIndex>(&s - zones.data());
+    s.checks.CompactIfBloated(s.members.size(), [&](const Check& k) {
+      const Contribution* c = Find(z, k.track);
+      return c && c->check_id == k.id;
+    });
+  }
+
+  // Held entries not touching enter the ordered set; touching ones leave it.
+  static void Unindex(Level& L, std::uint32_t slot, const Held& h) {
+    if (!h.touching) L.by_release.erase({h.release, h.seq, slot});
+  }
+  static void Index(Level& L, std::uint32_t slot, const Held& h) {
+    if (!h.touching) L.by_release.insert({h.release, h.seq, slot});
+  }
+  Held& AppendHeld(Level& L, std::uint32_t slot, double release, EndReason reason, bool touching) {
+    Held& h = L.held[slot];
+    h = Held{release, reason, ++last_held_seq, touching};
+    Index(L, slot, h);
+    return h;
+  }
+
+  // Contribution c stops touching level l of zone s: its lazily refreshed held entry
+  // takes the release of the last decision it touched (the zone's last one).
+  void StopTouching(ZoneState& s, int l, Contribution& c) {
+    Level& L = s.level[l];
+    c.touching[l] = false;
+    --L.touching;
+    auto it = L.held.find(c.track);
+    if (it == L.held.end()) return;  // cannot happen: a touching track is held
+    Held& h = it->second;
+    h.release = std::max(h.release, s.last_decided + policy.For(c.category).hold.value());
+    h.touching = false;
+    Index(L, c.track, h);
   }
 
   void Emit(AlertEventKind kind, const Level& L, ZoneIndex z, double now, EndReason reason,
@@ -291,162 +417,162 @@ struct AlertEngine::Impl {
     }
   }
 
+  void RecordThreat(Level& L, Contribution& c, int l) {
+    if (c.recorded_epoch[l] == L.threats_epoch) return;  // recorded in this epoch already
+    c.recorded_epoch[l] = L.threats_epoch;
+    const std::uint32_t slot = c.track;
+    auto ps = std::lower_bound(L.threat_slots.begin(), L.threat_slots.end(), slot);
+    if (ps != L.threat_slots.end() && *ps == slot) return;  // recorded already
+    L.threat_slots.insert(ps, slot);
+    const TrackId& id = tracks[slot].id;
+    auto it = std::lower_bound(L.threats.begin(), L.threats.end(), id);
+    if (it == L.threats.end() || *it != id) L.threats.insert(it, id);
+  }
+
   // Decides zone z at `now`: opens, extends or ends its pre-alert and alert.
+  // Same decisions as examining every contributor (Touches() each; refresh the held
+  // entry of each touching one; drop held entries past their release; open when
+  // something touches; end when nothing touches and no hold remains), but only the
+  // contributors due for a check are examined.
   void Evaluate(ZoneIndex z, double now) {
     ZoneState& s = zones[z];
-    // Touches() for both levels in one pass.
-    touching[kPre].clear();
-    touching[kAlert].clear();
     const double shelter = catalog.zone(z).shelter.value();
-    for (std::size_t i = 0; i < s.contributors.size(); ++i) {
-      const Contribution& c = s.contributors[i];
-      if (!s.suppressed.empty() &&
-          std::find(s.suppressed.begin(), s.suppressed.end(), c.track) != s.suppressed.end())
-        continue;
-      const CategoryPolicy& p = policy.For(c.category);
-      const double alert_window = shelter + p.lead_margin.value();
-      const bool alert = c.confident[kAlert] && c.departure[kAlert] >= now && c.arrival[kAlert] - now <= alert_window;
-      const bool pre = alert || (c.confident[kPre] && c.departure[kPre] >= now &&
-                                 c.arrival[kPre] - now <= std::max(p.prealert_horizon.value(), alert_window));
-      if (pre) touching[kPre].push_back(i);
-      if (alert) touching[kAlert].push_back(i);
+    entering[kPre].clear();
+    entering[kAlert].clear();
+    rechecks.clear();
+    while (!s.checks.empty() && s.checks.Top().key <= now) {
+      const Check k = s.checks.Top();
+      s.checks.Pop();
+      Contribution* c = Find(z, k.track);
+      if (!c || c->check_id != k.id) continue;  // stale item
+      bool touch[2];
+      Decide(*c, shelter, now, touch);
+      for (int l : {kPre, kAlert}) {
+        if (c->touching[l] && !touch[l]) StopTouching(s, l, *c);
+        else if (!c->touching[l] && touch[l]) entering[l].emplace_back(c->order, c->track);
+      }
+      const double next = NextCheck(*c, shelter, now);
+      if (next < kInf) rechecks.push_back({next, k.track, k.id});
+      else c->check_id = 0;
     }
+    for (const Check& k : rechecks) s.checks.Push(k);
     // Starts (pre-alert first), then ends (alert first).
     for (int l : {kPre, kAlert}) {
       Level& L = s.level[l];
-      if (touching[l].empty()) continue;
-      double earliest = kInf;
-      ThreatCategory cat = ThreatCategory::kUnknown;
-      bool first = true;
-      // Each track is held at most once. Its entry is found by the contribution's
-      // hint, else by an index of the held entries by track, built when first needed.
-      bool indexed = false;
-      auto build_index = [&] {
-        if (held_stamp.size() < tracks.size()) {
-          held_stamp.resize(tracks.size(), 0);
-          held_pos.resize(tracks.size(), 0);
-        }
-        if (++stamp == 0) {
-          std::fill(held_stamp.begin(), held_stamp.end(), 0);
-          stamp = 1;
-        }
-        for (std::size_t k = 0; k < L.held.size(); ++k) {
-          const std::uint32_t t = L.held[k].track;
-          if (t < held_stamp.size() && held_stamp[t] != stamp) {
-            held_stamp[t] = stamp;
-            held_pos[t] = static_cast<std::uint32_t>(k);
-          }
-        }
-        indexed = true;
-      };
-      for (std::size_t i : touching[l]) {
-        Contribution& c = s.contributors[i];
+      // New touching tracks refresh (or append, in contributor order) their held entry.
+      std::sort(entering[l].begin(), entering[l].end());
+      for (const auto& [order, slot] : entering[l]) {
+        Contribution& c = *Find(z, slot);
         const double release = now + policy.For(c.category).hold.value();
-        Held* h = nullptr;
-        if (c.held_hint[l] < L.held.size() && L.held[c.held_hint[l]].track == c.track) {
-          h = &L.held[c.held_hint[l]];
+        auto it = L.held.find(slot);
+        if (it == L.held.end()) {
+          AppendHeld(L, slot, release, EndReason::kThreatPassed, true);
         } else {
-          if (!indexed) build_index();
-          if (held_stamp[c.track] == stamp) {
-            c.held_hint[l] = held_pos[c.track];
-            h = &L.held[held_pos[c.track]];
-          }
+          Held& h = it->second;
+          Unindex(L, slot, h);
+          h.release = std::max(h.release, release);
+          h.reason = EndReason::kThreatPassed;
+          h.touching = true;
         }
-        if (h) {
-          h->release = std::max(h->release, release);
-          h->reason = EndReason::kThreatPassed;
-        } else {
-          c.held_hint[l] = static_cast<std::uint32_t>(L.held.size());
-          if (indexed) {
-            held_stamp[c.track] = stamp;
-            held_pos[c.track] = c.held_hint[l];
-          }
-          L.held.push_back({c.track, release, EndReason::kThreatPassed});
-        }
-        const double arr = c.arrival[l];
-        if (first || arr < earliest || (arr == earliest && SeverityRank(c.category) < SeverityRank(cat))) {
-          earliest = arr;
-          cat = c.category;
-          first = false;
-        }
+        c.touching[l] = true;
+        ++L.touching;
       }
+      if (L.touching == 0) continue;
       // Holds that ran out matter no more while something touches the zone.
-      L.held.erase(std::remove_if(L.held.begin(), L.held.end(), [&](const Held& h) { return h.release < now; }),
-                   L.held.end());
-      const bool opening = !L.open;
-      if (opening) {
+      while (!L.by_release.empty() && std::get<0>(*L.by_release.begin()) < now) {
+        L.held.erase(std::get<2>(*L.by_release.begin()));
+        L.by_release.erase(L.by_release.begin());
+      }
+      if (!L.open) {
+        // The earliest arrival of the touching tracks (in contributor order: the
+        // first of equals) decides the category and the expected time.
+        std::vector<std::pair<std::uint64_t, Contribution*>> now_touching;
+        for (std::uint32_t slot : s.members) {
+          Contribution* c = Find(z, slot);
+          if (c->touching[l]) now_touching.emplace_back(c->order, c);
+        }
+        std::sort(now_touching.begin(), now_touching.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        double earliest = kInf;
+        ThreatCategory cat = ThreatCategory::kUnknown;
+        bool first = true;
+        for (const auto& [order, c] : now_touching) {
+          const double arr = c->arrival[l];
+          if (first || arr < earliest || (arr == earliest && SeverityRank(c->category) < SeverityRank(cat))) {
+            earliest = arr;
+            cat = c->category;
+            first = false;
+          }
+        }
         L.open = true;
         L.id = l == kAlert ? ids.NextAlert() : ids.NextPreAlert();
         L.started = now;
         L.category = cat;
         L.ClearThreats(++last_threats_epoch);
-      }
-      for (std::size_t i : touching[l]) {
-        Contribution& c = s.contributors[i];
-        if (c.recorded_epoch[l] == L.threats_epoch) continue;  // recorded in this epoch already
-        c.recorded_epoch[l] = L.threats_epoch;
-        const std::uint32_t slot = c.track;
-        auto ps = std::lower_bound(L.threat_slots.begin(), L.threat_slots.end(), slot);
-        if (ps != L.threat_slots.end() && *ps == slot) continue;  // recorded already
-        L.threat_slots.insert(ps, slot);
-        const TrackId& id = tracks[slot].id;
-        auto it = std::lower_bound(L.threats.begin(), L.threats.end(), id);
-        if (it == L.threats.end() || *it != id) L.threats.insert(it, id);
-      }
-      if (opening) {
+        for (const auto& [order, c] : now_touching) RecordThreat(L, *c, l);
         std::optional<double> expected;
         if (Finite(earliest)) expected = std::round(std::max(0.0, earliest - now) * 10.0) / 10.0;
         else expected = 0.0;  // can be there already
         Emit(l == kAlert ? AlertEventKind::kStart : AlertEventKind::kPreStart, L, z, now,
              EndReason::kThreatPassed, expected);
+      } else {
+        for (const auto& [order, slot] : entering[l]) RecordThreat(L, *Find(z, slot), l);
       }
     }
     for (int l : {kAlert, kPre}) {
       Level& L = s.level[l];
-      if (!touching[l].empty()) continue;
+      if (L.touching > 0) continue;
       if (!L.open) {
-        L.held.clear();
+        L.ClearHeld();
         continue;
       }
-      const Held* last = nullptr;
-      for (const auto& h : L.held)
-        if (!last || h.release > last->release) last = &h;
-      if (last && last->release > now) continue;  // still held
-      const EndReason reason = last ? last->reason : EndReason::kThreatPassed;
+      // The latest release decides; among equal releases the first appended.
+      if (!L.by_release.empty()) {
+        const double latest = std::get<0>(*L.by_release.rbegin());
+        if (latest > now) continue;  // still held
+      }
+      EndReason reason = EndReason::kThreatPassed;
+      if (!L.by_release.empty()) {
+        const double latest = std::get<0>(*L.by_release.rbegin());
+        const auto last = L.by_release.lower_bound({latest, 0, 0});
+        reason = L.held.at(std::get<2>(*last)).reason;
+      }
       Emit(l == kAlert ? AlertEventKind::kEnd : AlertEventKind::kPreEnd, L, z, now, reason, std::nullopt);
       L.open = false;
-      L.held.clear();
+      L.ClearHeld();
       L.ClearThreats(++last_threats_epoch);
     }
+    s.last_decided = now;
   }
 
-  // Takes track `slot` off zone z; records why on the held entries it leaves.
-  void RemoveContribution(ZoneIndex z, std::uint32_t slot, EndReason reason, double now) {
+  // Takes contribution c (of track `slot`) off zone z; records why on the held
+  // entries it leaves. c stays in the track's list (the caller drops it).
+  void RemoveContribution(ZoneIndex z, Contribution& c, EndReason reason, double now) {
     ZoneState& s = zones[z];
-    const std::size_t pos = s.FindContributor(slot);
-    if (pos < s.contributors.size()) {
-      auto it = s.contributors.begin() + static_cast<std::ptrdiff_t>(pos);
-      const CategoryPolicy& p = policy.For(it->category);
-      for (int l : {kPre, kAlert}) {
-        Level& L = s.level[l];
-        if (!L.open) continue;
-        const bool touched_now = Touches(l, *it, z, now);
-        Held* h = FindHeld(L, slot);
-        if (touched_now) {
-          if (h) h->release = std::max(h->release, now + p.hold.value());
-          else {
-            L.held.push_back({slot, now + p.hold.value(), reason});
-            h = &L.held.back();
-          }
-        }
-        if (!h) continue;
-        h->reason = reason;
-        if (reason == EndReason::kThreatDestroyed) h->release = std::min(h->release, now + p.destroyed_hold.value());
-      }
-      s.contributors.erase(it);
-      s.contributor_slots.erase(s.contributor_slots.begin() + static_cast<std::ptrdiff_t>(pos));
+    const std::uint32_t slot = c.track;
+    const CategoryPolicy& p = policy.For(c.category);
+    for (int l : {kPre, kAlert}) {
+      Level& L = s.level[l];
+      if (c.touching[l]) StopTouching(s, l, c);
+      if (!L.open) continue;
+      const bool touched_now = Touches(l, c, z, now);
+      auto it = L.held.find(slot);
+      Held* h = it == L.held.end() ? nullptr : &it->second;
+      if (touched_now && !h) h = &AppendHeld(L, slot, -kInf, reason, false);
+      if (!h) continue;
+      Unindex(L, slot, *h);
+      if (touched_now) h->release = std::max(h->release, now + p.hold.value());
+      h->reason = reason;
+      if (reason == EndReason::kThreatDestroyed) h->release = std::min(h->release, now + p.destroyed_hold.value());
+      Index(L, slot, *h);
     }
-    s.suppressed.erase(std::remove(s.suppressed.begin(), s.suppressed.end(), slot), s.suppressed.end());
+    // Swap-remove from the members.
+    const std::uint32_t pos = c.member_pos;
+    const std::uint32_t moved = s.members.back();
+    s.members[pos] = moved;
+    s.members.pop_back();
+    if (moved != slot) Find(z, moved)->member_pos = pos;
+    c.check_id = 0;
   }
 
   void MarkDirty(ZoneIndex z) {
@@ -471,34 +597,38 @@ struct AlertEngine::Impl {
   void ApplyZones(std::uint32_t slot, std::vector<std::pair<ZoneIndex, Contribution>> next, double now) {
     TrackState& t = tracks[slot];
     std::size_t i = 0, j = 0;
-    const auto& prev = t.zones;
+    auto& prev = t.zones;
     while (i < prev.size() || j < next.size()) {
       if (j == next.size() || (i < prev.size() && prev[i].first < next[j].first)) {
-        RemoveContribution(prev[i].first, slot, EndReason::kThreatPassed, now);
+        RemoveContribution(prev[i].first, prev[i].second, EndReason::kThreatPassed, now);
         MarkDirty(prev[i].first);
         ++i;
         continue;
       }
       const ZoneIndex z = next[j].first;
       ZoneState& zs = zones[z];
-      const std::size_t pos = zs.FindContributor(slot);
-      if (pos < zs.contributors.size()) {
-        Contribution& cur = zs.contributors[pos];
-        Contribution replaced = next[j].second;
-        for (int l : {kPre, kAlert}) {
-          replaced.recorded_epoch[l] = cur.recorded_epoch[l];
-          replaced.held_hint[l] = cur.held_hint[l];
-        }
-        cur = replaced;
+      Contribution& c = next[j].second;
+      c.track = slot;
+      if (i < prev.size() && prev[i].first == z) {
+        // Replaced: the old values stop touching (their holds written out); the new
+        // ones are checked at the next decision.
+        Contribution& old = prev[i].second;
+        for (int l : {kPre, kAlert})
+          if (old.touching[l]) StopTouching(zs, l, old);
+        CopyBookkeeping(old, c);
+        ++i;
       } else {
-        zs.contributors.push_back(next[j].second);
-        zs.contributor_slots.push_back(slot);
+        c.order = ++last_order;
+        c.member_pos = static_cast<std::uint32_t>(zs.members.size());
+        zs.members.push_back(slot);
       }
+      c.check_id = ++last_check_id;
+      zs.checks.Push({-kInf, slot, c.check_id});
       MarkDirty(z);
-      if (i < prev.size() && prev[i].first == z) ++i;
       ++j;
     }
     t.zones = std::move(next);
+    for (const auto& [z, c] : t.zones) CompactChecks(zones[z]);
   }
 
   void Recompute(std::uint32_t slot, double now) {
@@ -531,8 +661,8 @@ struct AlertEngine::Impl {
   void FinalRemove(std::uint32_t slot, EndReason reason, double now) {
     TrackState& t = tracks[slot];
     if (!t.live) return;
-    for (const auto& [z, c] : t.zones) {
-      RemoveContribution(z, slot, reason, now);
+    for (auto& [z, c] : t.zones) {
+      RemoveContribution(z, c, reason, now);
       MarkDirty(z);
     }
     std::vector<std::pair<ZoneIndex, Contribution>>().swap(t.zones);  // slots stay: free the memory
@@ -624,16 +754,21 @@ bool AlertEngine::CancelZone(const ZoneId& zone, UnixTime now) {
   auto z = m.catalog.Find(zone);
   if (!z) return false;
   ZoneState& s = m.zones[*z];
-  for (const auto& c : s.contributors)
-    if (std::find(s.suppressed.begin(), s.suppressed.end(), c.track) == s.suppressed.end())
-      s.suppressed.push_back(c.track);
+  // The tracks touching it now stop touching for good (while they contribute here);
+  // their holds go with the alerts.
+  for (std::uint32_t slot : s.members) {
+    Contribution& c = *m.Find(*z, slot);
+    c.suppressed = true;
+    c.touching[kPre] = c.touching[kAlert] = false;
+  }
   for (int l : {kAlert, kPre}) {
     Level& L = s.level[l];
+    L.touching = 0;
     if (!L.open) continue;
     m.Emit(l == kAlert ? AlertEventKind::kEnd : AlertEventKind::kPreEnd, L, *z, now.seconds(),
            EndReason::kOperator, std::nullopt);
     L.open = false;
-    L.held.clear();
+    L.ClearHeld();
     L.ClearThreats(++m.last_threats_epoch);
   }
   return true;
@@ -698,7 +833,7 @@ void AlertEngine::Tick(UnixTime now) {
   m.active.erase(std::remove_if(m.active.begin(), m.active.end(),
                                 [&](ZoneIndex z) {
                                   ZoneState& s = m.zones[z];
-                                  const bool keep = !s.contributors.empty() || s.level[kPre].open ||
+                                  const bool keep = !s.members.empty() || s.level[kPre].open ||
                                                     s.level[kAlert].open;
                                   if (!keep) s.in_active = false;
                                   return !keep;
@@ -721,7 +856,7 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.ClearThreats(++m.last_threats_epoch);
     L.threats = e.threats;
     std::sort(L.threats.begin(), L.threats.end());
-    L.held.push_back({kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost});
+    m.AppendHeld(L, kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost, false);
     m.MarkActive(*z);
   }
 }

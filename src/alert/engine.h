@@ -33,8 +33,12 @@
 // non-decreasing `now`. Decisions are deterministic: the same calls give the same
 // events and ids (zones are decided in catalog order).
 //
-// Cost: UpsertDanger is one catalog query per piece plus O(zones touched);
-// Tick is O(zones with a contributor or an open alert).
+// Cost: UpsertDanger is one catalog query per piece plus O(log n) per zone touched
+// (n: contributors of that zone), independent of how many other dangers cover the
+// same zones; Tick is O(zones with a contributor or an open alert) plus O(log n) per
+// contribution whose arrival threshold or departure came; opening a level is
+// O(n log n) once (its start lists every touching track); CancelZone is O(n).
+// Memory: O(contributions + held entries).
 //
 // Thread-safety: not synchronised; one owner thread calls everything. The catalog
 // and the sink must outlive the engine.

@@ -3,6 +3,9 @@
 // pieces with arrival windows, half-width 2-5 km). One "update" = one track's new
 // danger handed to UpsertDanger (what a tracker does per measurement). Reports mean
 // (Google Benchmark's time) and p50/p99/max per update as counters (microseconds).
+// The "Crowded" cases put N dangers within ~60 km of Kyiv instead, so each zone has
+// hundreds to thousands of contributors (the duplicate-track backlog of serve_bench
+// ingest): an update's cost should not grow with N.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,16 +46,20 @@ const zones::Catalog* LoadCatalog() {
   return catalog;
 }
 
-std::vector<Mover> MakeMovers(const zones::Catalog& c) {
+// `n` movers; spread over the whole catalog, or (crowded) starting within 60 km of Kyiv.
+std::vector<Mover> MakeMovers(const zones::Catalog& c, int n = kDangers, bool crowded = false) {
   std::mt19937 rng(42);
   std::uniform_int_distribution<std::size_t> zone(0, c.zones().size() - 1);
   std::uniform_real_distribution<double> heading(0, 360), length(20000, 50000), hw(2000, 5000), u(0, 1);
+  std::uniform_real_distribution<double> offset(0, 60000);
+  const LatLon kyiv{50.45, 30.52};
   std::vector<Mover> out;
-  for (int i = 0; i < kDangers; ++i) {
+  for (int i = 0; i < n; ++i) {
     const bool drone = u(rng) < 0.8;
+    const LatLon start = crowded ? GeodesicDestination(kyiv, heading(rng), Metres(offset(rng))) : c.zone(zone(rng)).centroid;
     out.push_back({TrackId("trk-" + std::to_string(i)),
                    drone ? ThreatCategory::kDrone : ThreatCategory::kCruiseMissile,
-                   c.zone(zone(rng)).centroid, heading(rng), drone ? 50.0 : 240.0, length(rng), hw(rng)});
+                   start, heading(rng), drone ? 50.0 : 240.0, length(rng), hw(rng)});
   }
   return out;
 }
@@ -93,10 +100,10 @@ struct Loaded {
   double now = T0;
 };
 
-std::unique_ptr<Loaded> Populate(const zones::Catalog& c) {
+std::unique_ptr<Loaded> Populate(const zones::Catalog& c, int n = kDangers, bool crowded = false) {
   auto l = std::make_unique<Loaded>();
   l->engine = std::make_unique<AlertEngine>(c, Policy::Defaults(), l->sink);
-  l->movers = MakeMovers(c);
+  l->movers = MakeMovers(c, n, crowded);
   for (const auto& m : l->movers) l->engine->UpsertDanger(DangerOf(m, l->now), UnixTime(l->now));
   return l;
 }
@@ -126,6 +133,42 @@ void BM_UpsertDanger(benchmark::State& state) {
   state.counters["open_alerts"] = static_cast<double>(l->engine->Active().size());
 }
 BENCHMARK(BM_UpsertDanger)->Unit(benchmark::kMicrosecond)->Iterations(5000);
+
+// N dangers over the same few hundred zones around Kyiv (N = the argument); one
+// update as above, then one Tick a second of benchmark time (every 1,000 updates).
+void BM_UpsertDangerCrowded(benchmark::State& state) {
+  const zones::Catalog* c = LoadCatalog();
+  if (!c) {
+    state.SkipWithError("ua-hromadas catalog not found under TOCSIN_SHARED_DIR");
+    return;
+  }
+  auto l = Populate(*c, static_cast<int>(state.range(0)), true);
+  std::vector<double> us, tick_us;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    Mover& m = l->movers[i++ % l->movers.size()];
+    m.pos = GeodesicDestination(m.pos, m.heading, Metres(m.speed * 1.0));
+    l->now += 0.001;
+    const Danger d = DangerOf(m, l->now);
+    const auto t0 = std::chrono::steady_clock::now();
+    l->engine->UpsertDanger(d, UnixTime(l->now));
+    const auto t1 = std::chrono::steady_clock::now();
+    us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    if (i % 1000 == 0) {
+      const auto t2 = std::chrono::steady_clock::now();
+      l->engine->Tick(UnixTime(l->now));
+      tick_us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t2).count());
+    }
+    if (l->sink.events().size() > 100000) l->sink.Clear();
+  }
+  ReportPercentiles(state, us);
+  double tick_sum = 0;
+  for (double v : tick_us) tick_sum += v;
+  if (!tick_us.empty()) state.counters["tick_mean_us"] = tick_sum / tick_us.size();
+  state.counters["live_dangers"] = static_cast<double>(l->movers.size());
+  state.counters["open_alerts"] = static_cast<double>(l->engine->Active().size());
+}
+BENCHMARK(BM_UpsertDangerCrowded)->Arg(1000)->Arg(5000)->Unit(benchmark::kMicrosecond)->Iterations(5000);
 
 // The catalog query alone, for the same corridors: the engine's own share is the rest.
 void BM_CorridorQueriesOnly(benchmark::State& state) {
