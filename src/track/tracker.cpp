@@ -122,6 +122,7 @@ struct Tracker::Impl {
   void Sweep();
   void EndTrack(int ti, TrackEndReason reason, bool report);
   bool CheapGate(const Track& t, const Measurement& m) const;
+  bool KinematicallyReachable(const Track& t, const Measurement& m) const;
 };
 
 // ---- measurement building ----
@@ -261,6 +262,27 @@ bool Tracker::Impl::CheapGate(const Track& t, const Measurement& m) const {
   return true;
 }
 
+bool Tracker::Impl::KinematicallyReachable(const Track& t, const Measurement& m) const {
+  if (!t.confirmed || t.ballistic) return true;
+  const bool observer = m.kind == MeasurementKind::kHorizontalPosition;
+  if (!observer && m.kind != MeasurementKind::kPosition3d) return true;
+  double confidence = 0.0;
+  const bool drone =
+      t.cls.category(config, &confidence) == ThreatCategory::kDrone && confidence >= config.drone_gate_min_confidence;
+  // Observers see only low, slow threats (nothing ballistic can be followed by them).
+  if (!drone && !observer) return true;
+  const Vec6& x = t.imm.x();
+  const Mat3 east_north_up = m.frame.enu_to_ecef.transpose();
+  const Vec3 d = east_north_up * (x.head<3>() - m.z);
+  const Vec3 v = east_north_up * x.tail<3>();
+  const Mat3 p = east_north_up * t.imm.P().block<3, 3>(0, 0) * east_north_up.transpose();
+  const double r = observer ? m.R(0, 0) + m.R(1, 1) : m.R.trace();
+  const double sigma = std::sqrt(std::max(0.0, p(0, 0) + p(1, 1) + r));
+  const double speed =
+      std::max(drone ? config.drone_gate_speed_mps : config.air_gate_speed_mps, 1.5 * std::hypot(v.x(), v.y()));
+  return std::hypot(d.x(), d.y()) <= speed * std::abs(m.time - t.time) + 3.0 * sigma;
+}
+
 int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescription& sd) {
   CollectCandidates(m);
   const double gate = m.dim == 1 ? config.gate_chi2_1d : m.dim == 2 ? config.gate_chi2_2d : config.gate_chi2_3d;
@@ -281,7 +303,7 @@ int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescripti
       }
       if (same_scan) continue;
     }
-    if (!CheapGate(t, m)) continue;
+    if (!CheapGate(t, m) || !KinematicallyReachable(t, m)) continue;
     Vec6 x;
     Mat6 p;
     t.imm.PredictCombined(m.time - t.time, config, &x, &p);

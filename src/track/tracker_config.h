@@ -106,6 +106,19 @@ struct TrackerConfig {
   double rocket_max_speed_mps = 1050.0;
   double rocket_max_alt_m = 11000.0;
   double hint_confusion = 0.15;        // probability that a class hint is wrong
+  // Kinematic gate: a confirmed track classified drone with at least this confidence
+  // takes a position report (observer, 3D radar) only if it could have flown there
+  // since its last update at max(drone_gate_speed_mps, 1.5 x its speed), + 3 sigma.
+  // A track silent for minutes has a statistical gate of tens of km; observer reports
+  // of other drones in it turned a Shahed track into a 254 m/s "drone" heading the
+  // wrong way (kyiv-combined-night seed 3: its zone's alert ended with the drone inside).
+  double drone_gate_speed_mps = 90.0;
+  double drone_gate_min_confidence = 0.9;
+  // Same for an observer's report joining any other non-ballistic track, at the
+  // fastest air-breather: observers report low, slow threats, and two observer reports
+  // 40 km and 48 s apart made an 825 m/s "unknown" corridor 200 km long (odesa-drones
+  // seed 3).
+  double air_gate_speed_mps = 400.0;
 
   // --- output ---
   // Emit updates of tentative tracks too (status kTentative). Default: confirmed only;

@@ -377,3 +377,86 @@ TEST(Tracker, UnknownSensorIsIgnoredAndCounted) {
 
 }  // namespace
 }  // namespace tocsin::track
+
+namespace tocsin::track {
+namespace {
+
+ingest::SensorDescription ObserverNetwork() {
+  ingest::SensorDescription obs;
+  obs.id = SensorId("OBS");
+  obs.type = ingest::SensorType::kObserver;
+  obs.period_s = 90.0;
+  obs.p_detect = 0.2;
+  obs.false_per_scan = 0.02;
+  obs.sigma.position_m = 2000.0;
+  return obs;
+}
+
+ingest::Report ObserverReport(LatLon at, double t, std::optional<ThreatCategory> hint) {
+  ingest::Report r;
+  r.sensor = SensorId("OBS");
+  r.time = UnixTime(t);
+  r.kind = ingest::ReportKind::kPosition;
+  r.position = at;
+  r.sigma_m = 2000.0;
+  r.class_hint = hint;
+  return r;
+}
+
+// odesa-drones seed 3: two observer reports of "unknown" threats 40 km and 48 s apart
+// were joined into one 825 m/s track (observer tracks have a 300 m/s velocity prior,
+// so the statistical gate was 50 km wide); its corridor alerted 378 zones.
+TEST(Tracker, ObserverReportsFartherApartThanAnAirBreatherFliesStartTheirOwnTracks) {
+  ingest::SensorIndex sensors({ObserverNetwork()});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  const LatLon a{kLat, kLon};
+  tracker.Process(ObserverReport(a, kT0, ThreatCategory::kUnknown));
+  tracker.Process(ObserverReport({kLat + 0.36, kLon}, kT0 + 48.0, ThreatCategory::kUnknown));  // 40 km: 833 m/s
+  ASSERT_EQ(rec.updates.size(), 2u);
+  EXPECT_NE(rec.updates[1].id, rec.updates[0].id);
+  // 9 km on after 96 s (94 m/s) is the first threat again.
+  tracker.Process(ObserverReport({kLat - 0.08, kLon}, kT0 + 96.0, ThreatCategory::kUnknown));
+  ASSERT_EQ(rec.updates.size(), 3u);
+  EXPECT_EQ(rec.updates[2].id, rec.updates[0].id);
+}
+
+// kyiv-combined-night seed 3, D0202: a Shahed tracked by a 2D radar, last reported by an
+// observer, went unseen; 215 s later an observer report of ANOTHER drone 37 km away
+// (172 m/s from its last position) joined it and made it a 254 m/s "drone" heading
+// the wrong way: its zones' alerts ended with the drone inside.
+TEST(Tracker, ObserverReportOfAnotherDroneDoesNotJoinASilentDroneTrack) {
+  auto radar = testing::Radar2d("R2D", kLat, kLon, 12.0);
+  radar.sigma.azimuth_deg = 2.0;  // a coarse long-range 2D radar: velocity known to ~40 m/s
+  ingest::SensorIndex sensors({ObserverNetwork(), radar});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(5);
+  double t = kT0;
+  Vec3 truth;
+  for (int k = 0; k < 12; ++k, t += 12.0) {  // 35 m/s due west, 125 km from the radar
+    truth = Local(kLat, kLon, 120000.0 - 35.0 * 12.0 * k, 30000.0, 500.0);
+    tracker.Process(testing::Plot(radar, truth, t, &rng));
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  const TrackId drone = rec.updates.back().id;
+  ASSERT_EQ(rec.updates.back().category, ThreatCategory::kDrone);
+  ASSERT_GE(rec.updates.back().category_confidence, cfg.drone_gate_min_confidence);
+  const Geodetic g = ToGeodetic(truth);
+  tracker.Process(ObserverReport({g.lat, g.lon}, t, ThreatCategory::kDrone));
+  ASSERT_EQ(rec.updates.back().id, drone);
+  ASSERT_GT(rec.updates.back().vel_sigma.value(), 35.0) << "the case needs a vague velocity";
+  const std::size_t before = rec.updates.size();
+  // 215 s later, 32 km north-west of where the drone was last seen (149 m/s), inside
+  // the statistical gate of its vague velocity.
+  const LatLon seen = GeodesicDestination({g.lat, g.lon}, -51.0, Metres(32000.0));
+  tracker.Process(ObserverReport(seen, t + 215.0, ThreatCategory::kDrone));
+  ASSERT_EQ(rec.updates.size(), before + 1);
+  EXPECT_NE(rec.updates.back().id, drone) << "joined at " << rec.updates.back().vel_east << ", "
+                                          << rec.updates.back().vel_north << " m/s";
+}
+
+}  // namespace
+}  // namespace tocsin::track
