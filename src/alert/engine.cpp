@@ -106,10 +106,14 @@ struct Level {
   AlertId id;
   double started = 0;
   ThreatCategory category = ThreatCategory::kUnknown;
-  std::vector<TrackId> threats;  // every track that touched it while open, ascending
-  // The slots of the tracks recorded in `threats` (ascending), to skip the string
-  // search for tracks already there. Threats adopted from a restored log have none.
-  std::vector<std::uint32_t> threat_slots;
+  // Every track that touched it while open; appended in any order, sorted (and
+  // duplicates dropped) when read: SortedThreats(). Sorted inserts cost O(threats)
+  // string moves per new track on zones with thousands of tracks.
+  mutable std::vector<TrackId> threats;
+  mutable bool threats_sorted = true;
+  // The slots of the tracks recorded in `threats`. Threats adopted from a restored
+  // log have none (a track among them recorded again is deduplicated on reading).
+  std::unordered_set<std::uint32_t> threat_slots;
   // Changes whenever `threats` is emptied or replaced (never 0 once set).
   std::uint64_t threats_epoch = 0;
   // Held entries by track slot, and those not touching ordered by (release, seq, slot).
@@ -118,8 +122,17 @@ struct Level {
   int touching = 0;  // contributors touching at the last decision
   void ClearThreats(std::uint64_t epoch) {
     threats.clear();
+    threats_sorted = true;
     threat_slots.clear();
     threats_epoch = epoch;
+  }
+  const std::vector<TrackId>& SortedThreats() const {
+    if (!threats_sorted) {
+      std::sort(threats.begin(), threats.end());
+      threats.erase(std::unique(threats.begin(), threats.end()), threats.end());
+      threats_sorted = true;
+    }
+    return threats;
   }
   void ClearHeld() {
     held.clear();
@@ -401,7 +414,7 @@ struct AlertEngine::Impl {
     e.zone = catalog.zone(z).id;
     e.time = UnixTime(now);
     if (IsStart(kind)) {
-      e.threats = L.threats;
+      e.threats = L.SortedThreats();
       e.category = L.category;
       e.expected_s = expected;
     } else {
@@ -420,13 +433,9 @@ struct AlertEngine::Impl {
   void RecordThreat(Level& L, Contribution& c, int l) {
     if (c.recorded_epoch[l] == L.threats_epoch) return;  // recorded in this epoch already
     c.recorded_epoch[l] = L.threats_epoch;
-    const std::uint32_t slot = c.track;
-    auto ps = std::lower_bound(L.threat_slots.begin(), L.threat_slots.end(), slot);
-    if (ps != L.threat_slots.end() && *ps == slot) return;  // recorded already
-    L.threat_slots.insert(ps, slot);
-    const TrackId& id = tracks[slot].id;
-    auto it = std::lower_bound(L.threats.begin(), L.threats.end(), id);
-    if (it == L.threats.end() || *it != id) L.threats.insert(it, id);
+    if (!L.threat_slots.insert(c.track).second) return;  // recorded already
+    L.threats.push_back(tracks[c.track].id);
+    L.threats_sorted = false;
   }
 
   // Decides zone z at `now`: opens, extends or ends its pre-alert and alert.
@@ -854,8 +863,8 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.started = e.time.seconds();
     L.category = e.category;
     L.ClearThreats(++m.last_threats_epoch);
-    L.threats = e.threats;
-    std::sort(L.threats.begin(), L.threats.end());
+    L.threats = e.threats;  // duplicates in a malformed log are dropped
+    L.threats_sorted = false;
     m.AppendHeld(L, kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost, false);
     m.MarkActive(*z);
   }
@@ -876,7 +885,7 @@ std::vector<ActiveAlert> AlertEngine::Active() const {
     for (int l : {kPre, kAlert}) {
       const Level& L = m.zones[z].level[l];
       if (!L.open) continue;
-      out.push_back({l == kPre, L.id, z, UnixTime(L.started), L.threats, L.category});
+      out.push_back({l == kPre, L.id, z, UnixTime(L.started), L.SortedThreats(), L.category});
     }
   return out;
 }
