@@ -26,6 +26,7 @@ void Classifier::AddKinematics(double speed, double vz, double alt_m, bool alt_k
     if (alt_known) {
       max_abs_vz_ = std::max(max_abs_vz_, std::abs(vz));
       if (speed > 200.0) max_steepness_ = std::max(max_steepness_, std::abs(vz) / speed);
+      if (speed > 200.0) max_climb_ = std::max(max_climb_, vz);
     }
   }
   if (alt_known) {
@@ -35,9 +36,10 @@ void Classifier::AddKinematics(double speed, double vz, double alt_m, bool alt_k
 }
 
 bool Classifier::ballistic_like(const TrackerConfig& c) const {
-  // Fast, or climbing/diving steeper than any cruise missile's terminal dive (20 deg).
+  // Fast, or climbing/diving steeper than any cruise missile's terminal dive (20 deg),
+  // or climbing faster than a cruise missile's pop-up.
   return max_speed_ > c.ballistic_speed_mps || (max_abs_vz_ > 150.0 && max_speed_ > 300.0) ||
-         max_steepness_ > c.ballistic_min_steepness;
+         max_steepness_ > c.ballistic_min_steepness || max_climb_ > c.ballistic_min_climb_mps;
 }
 
 ThreatCategory Classifier::category(const TrackerConfig& c, double* confidence) const {

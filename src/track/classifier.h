@@ -42,6 +42,7 @@ class Classifier {
   double max_speed_ = 0.0;      // smoothed 3D speed, maximum so far
   double speed_ = 0.0;          // smoothed 3D speed
   double max_abs_vz_ = 0.0;
+  double max_climb_ = 0.0;  // fastest climb (m/s, up) at > 200 m/s, from the 3rd sample
   double max_steepness_ = 0.0;  // max |vz| / speed while faster than 200 m/s
   double max_alt_ = 0.0;
   double alt_ = 0.0;

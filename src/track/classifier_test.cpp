@@ -51,6 +51,28 @@ TEST(Classifier, KinematicsAlone) {
 }
 
 // Hints are wrong 15 % of the time: 20 hints with 3 wrong still say drone, firmly.
+// gaza-rockets: rockets climbing at 20 degrees (350 m/s, +120 m/s up, 2 km high) were
+// classified cruise missiles and drew 60-70 km corridors; a cruise missile's terminal
+// dive at the same angle, or its pop-up climb, must stay a cruise missile.
+TEST(Classifier, SteepClimbAtRocketSpeedIsBallisticButCruiseDiveAndPopUpAreNot) {
+  TrackerConfig c;
+  double conf = 0;
+  Classifier rocket;
+  for (int i = 0; i < 5; ++i) rocket.AddKinematics(370.0, 120.0, 1500.0 + 600.0 * i, true);
+  EXPECT_TRUE(rocket.ballistic_like(c));
+  EXPECT_EQ(rocket.category(c, &conf), ThreatCategory::kRocket);
+
+  Classifier diving;
+  for (int i = 0; i < 5; ++i) diving.AddKinematics(250.0, -85.0, 1500.0 - 300.0 * i, true);
+  EXPECT_FALSE(diving.ballistic_like(c));
+  EXPECT_EQ(diving.category(c, &conf), ThreatCategory::kCruiseMissile);
+
+  Classifier pop_up;
+  for (int i = 0; i < 5; ++i) pop_up.AddKinematics(240.0, 50.0, 60.0 + 250.0 * i, true);
+  EXPECT_FALSE(pop_up.ballistic_like(c));
+  EXPECT_EQ(pop_up.category(c, &conf), ThreatCategory::kCruiseMissile);
+}
+
 TEST(Classifier, HintsFusedWithConfusion) {
   TrackerConfig c;
   Classifier k;

@@ -100,6 +100,11 @@ struct TrackerConfig {
   // Faster than 200 m/s and |vz| / speed above this (27 deg; cruise missiles dive at
   // 20 deg): ballistic or rocket.
   double ballistic_min_steepness = 0.45;
+  // Faster than 200 m/s and climbing faster than this: a rocket's boost (gaza-rockets:
+  // 324-408 m/s climbing at 110-145 m/s, 20 degrees, were classified cruise missiles
+  // and drew 60-70 km corridors). Cruise missiles climb slower (pop-up: ~50 m/s);
+  // their 20-degree terminal DIVES stay below ballistic_min_steepness.
+  double ballistic_min_climb_mps = 90.0;
   // Ballistic-like, never faster than this and never higher: rocket (short-range
   // artillery rockets fly lower and slower than Iskander/S-300-class missiles, whose
   // short flights reach 12-20 km). Otherwise: ballistic missile.
