@@ -110,7 +110,7 @@ struct Level {
   // duplicates dropped) when read: SortedThreats(). Sorted inserts cost O(threats)
   // string moves per new track on zones with thousands of tracks.
   mutable std::vector<TrackId> threats;
-  mutable bool threats_sorted = true;
+  mutable std::size_t threats_sorted = 0;  // length of the sorted, duplicate-free prefix
   // The slots of the tracks recorded in `threats`. Threats adopted from a restored
   // log have none (a track among them recorded again is deduplicated on reading).
   std::unordered_set<std::uint32_t> threat_slots;
@@ -122,15 +122,18 @@ struct Level {
   int touching = 0;  // contributors touching at the last decision
   void ClearThreats(std::uint64_t epoch) {
     threats.clear();
-    threats_sorted = true;
+    threats_sorted = 0;
     threat_slots.clear();
     threats_epoch = epoch;
   }
   const std::vector<TrackId>& SortedThreats() const {
-    if (!threats_sorted) {
-      std::sort(threats.begin(), threats.end());
+    if (threats_sorted < threats.size()) {
+      // Sort the appended tail and merge it in: O(tail log tail + threats).
+      const auto mid = threats.begin() + static_cast<std::ptrdiff_t>(threats_sorted);
+      std::sort(mid, threats.end());
+      std::inplace_merge(threats.begin(), mid, threats.end());
       threats.erase(std::unique(threats.begin(), threats.end()), threats.end());
-      threats_sorted = true;
+      threats_sorted = threats.size();
     }
     return threats;
   }
@@ -435,7 +438,6 @@ struct AlertEngine::Impl {
     c.recorded_epoch[l] = L.threats_epoch;
     if (!L.threat_slots.insert(c.track).second) return;  // recorded already
     L.threats.push_back(tracks[c.track].id);
-    L.threats_sorted = false;
   }
 
   // Decides zone z at `now`: opens, extends or ends its pre-alert and alert.
@@ -863,8 +865,7 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.started = e.time.seconds();
     L.category = e.category;
     L.ClearThreats(++m.last_threats_epoch);
-    L.threats = e.threats;  // duplicates in a malformed log are dropped
-    L.threats_sorted = false;
+    L.threats = e.threats;  // duplicates in a malformed log are dropped (sorted when read)
     m.AppendHeld(L, kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost, false);
     m.MarkActive(*z);
   }
