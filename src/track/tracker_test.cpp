@@ -225,7 +225,7 @@ TEST(Tracker, CruiseMissileHeardByOneAcousticSensorIsTracked) {
 
 // kyiv-combined-night: a cruise missile reported only by the observer network (one
 // report per few minutes, almost no false reports) was never confirmed and missed.
-TEST(Tracker, ObserverReportConfirmsAtOnceAndTakesNoClutter) {
+ingest::SensorDescription ObserverNetwork() {
   ingest::SensorDescription obs;
   obs.id = SensorId("OBS");
   obs.type = ingest::SensorType::kObserver;
@@ -233,6 +233,22 @@ TEST(Tracker, ObserverReportConfirmsAtOnceAndTakesNoClutter) {
   obs.p_detect = 0.2;
   obs.false_per_scan = 0.02;
   obs.sigma.position_m = 2000.0;
+  return obs;
+}
+
+ingest::Report ObserverReport(LatLon at, double t, std::optional<ThreatCategory> hint) {
+  ingest::Report r;
+  r.sensor = SensorId("OBS");
+  r.time = UnixTime(t);
+  r.kind = ingest::ReportKind::kPosition;
+  r.position = at;
+  r.sigma_m = 2000.0;
+  r.class_hint = hint;
+  return r;
+}
+
+TEST(Tracker, ObserverReportConfirmsAtOnceAndTakesNoClutter) {
+  const ingest::SensorDescription obs = ObserverNetwork();
   const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
   ingest::SensorIndex sensors({obs, radar});
   TrackerConfig cfg;
@@ -380,28 +396,6 @@ TEST(Tracker, UnknownSensorIsIgnoredAndCounted) {
 
 namespace tocsin::track {
 namespace {
-
-ingest::SensorDescription ObserverNetwork() {
-  ingest::SensorDescription obs;
-  obs.id = SensorId("OBS");
-  obs.type = ingest::SensorType::kObserver;
-  obs.period_s = 90.0;
-  obs.p_detect = 0.2;
-  obs.false_per_scan = 0.02;
-  obs.sigma.position_m = 2000.0;
-  return obs;
-}
-
-ingest::Report ObserverReport(LatLon at, double t, std::optional<ThreatCategory> hint) {
-  ingest::Report r;
-  r.sensor = SensorId("OBS");
-  r.time = UnixTime(t);
-  r.kind = ingest::ReportKind::kPosition;
-  r.position = at;
-  r.sigma_m = 2000.0;
-  r.class_hint = hint;
-  return r;
-}
 
 // odesa-drones seed 3: two observer reports of "unknown" threats 40 km and 48 s apart
 // were joined into one 825 m/s track (observer tracks have a 300 m/s velocity prior,
