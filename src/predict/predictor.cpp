@@ -318,9 +318,10 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
   Last& last = last_[u.id.str()];
   const double t = u.time.seconds();
   const bool fast = IsBallistic(u.category) || u.category == ThreatCategory::kCruiseMissile;
-  const double interval = fast ? config_.recompute_interval_s : config_.drone_recompute_interval_s;
-  const bool due = t - last.time >= interval || u.category != last.category ||
-                   u.status != last.status;
+  double interval = fast ? config_.recompute_interval_s : config_.drone_recompute_interval_s;
+  if (heading_unknown) interval = std::max(interval, config_.vague_recompute_interval_s);
+  const bool due = t - last.time >= interval || u.category != last.category || u.status != last.status ||
+                   heading_unknown != last.heading_unknown;
   if (!due) {
     ++skipped_;
     return std::nullopt;
@@ -329,6 +330,7 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
   last.category = u.category;
   last.status = u.status;
   last.update = in;
+  last.heading_unknown = heading_unknown;
   if (!heading_unknown && Finite(u)) last.headed = in;
   ++computed_;
   if (config_.handover && !coasting_.empty() && u.status == track::TrackStatus::kConfirmed && Finite(u) &&

@@ -37,6 +37,12 @@ struct PredictorConfig {
   double sigma_k = 3.0;            // position uncertainty multiplier
   double recompute_interval_s = 1.0;        // ballistic, rocket, cruise
   double drone_recompute_interval_s = 2.0;  // drones, aircraft, unknown (slow movers)
+  // Tracks of unknown heading (rings of the reachable disc): their danger, computed from
+  // one position, stays a superset of where the threat can be for the whole reach, so
+  // it is recomputed at most this often (single-bearing tracks update every few seconds
+  // and each 900 s disc set covers hundreds of zones). A change of heading-known,
+  // category or status recomputes at once.
+  double vague_recompute_interval_s = 30.0;
   // Drone / cruise corridors.
   double near_disc_s = 20.0;       // the near disc covers this much flight in any direction
   double alert_reach_s = 240.0;    // pieces up to here are alert pieces
@@ -188,6 +194,7 @@ class Predictor {
     track::TrackStatus status = track::TrackStatus::kTentative;
     track::TrackUpdate update;  // the last update a danger was computed from
     track::TrackUpdate headed;  // the last such update with a known heading (time 0: none)
+    bool heading_unknown = false;  // of `update`
   };
   // A confirmed track with a known heading and a small position sigma.
   struct Precise {

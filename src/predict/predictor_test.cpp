@@ -428,3 +428,29 @@ TEST(Predictor, ObserverOnlyDroneRingsReachAndHoldUntilItsNextReportCouldCome) {
 
 }  // namespace
 }  // namespace tocsin::predict
+
+namespace tocsin::predict {
+namespace {
+
+// A single-bearing drone track updates every 3 s; each danger is a 900 s disc set over
+// hundreds of zones (kyiv-combined-night replay 30 -> 50 s). The disc set computed from
+// one position stays a superset of the reachable ground, so it is recomputed every
+// vague_recompute_interval_s, but at once when the heading becomes known.
+TEST(Predictor, UnknownHeadingDangerIsRecomputedAtMostEveryVagueIntervalUnlessTheHeadingBecomesKnown) {
+  Predictor p;
+  const PredictorConfig c;
+  track::TrackUpdate u = Drone();
+  u.vel_east = 0.0;
+  u.vel_sigma = MetresPerSecond(80);
+  u.pos_sigma = Metres(2000);
+  ASSERT_TRUE(p.OnUpdate(u).has_value());
+  u.time = UnixTime(1003.0);
+  EXPECT_FALSE(p.OnUpdate(u).has_value()) << "3 s later: the disc set still holds";
+  u.time = UnixTime(1000.0 + c.vague_recompute_interval_s);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  const track::TrackUpdate headed = Drone(1000.0 + c.vague_recompute_interval_s + 3.0);
+  EXPECT_TRUE(p.OnUpdate(headed).has_value()) << "heading known: its corridor at once";
+}
+
+}  // namespace
+}  // namespace tocsin::predict
