@@ -8,46 +8,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "eval/test_catalogs.h"
+#include "eval/run_score_fixture.h"
 
 namespace tocsin::eval {
 namespace {
 
-namespace fs = std::filesystem;
-
-class RunScoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tocsin_run_score_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    Write("zones.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" +
-                               testing::SquareFeature("Z1", 0, 1.0, 0.1, ",\"population\":3600") + "]}");
-    // A drone through Z1: t_a = 982.03, t_l = 1117.97; first seen at 0.
-    Write("truth.json",
-          R"({"name":"t","epoch":0,"zones":"ignored-because-of---zones","threats":[)"
-          R"({"id":"D1","kind":"drone","model":"x","points":[[0,0.05,0,100],[2000,0.05,2,100]],)"
-          R"("end":"impact","first_seen":0}]})");
-    config_.truth_path = Path("truth.json");
-    config_.alerts_path = Path("alerts.jsonl");
-    config_.zones = Path("zones.geojson");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  int Run() {
-    out_.str("");
-    err_.str("");
-    return RunScore(config_, out_, err_);
-  }
-
-  fs::path dir_;
-  ScoreConfig config_;
-  std::ostringstream out_, err_;
-};
+using RunScoreTest = testing::RunScoreFixture;
 
 TEST_F(RunScoreTest, PrintsJsonWithTheExampleFields) {
   // One alert [900, 1200] on Z1 (population 3600): warning 82.03 s, burden 300 s x 3600

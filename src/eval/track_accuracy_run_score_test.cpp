@@ -9,30 +9,18 @@
 
 #include "core/geo.h"
 #include "eval/run_score.h"
-#include "eval/test_catalogs.h"
+#include "eval/run_score_fixture.h"
 
 namespace tocsin::eval {
 namespace {
 
-namespace fs = std::filesystem;
-
-class RunScoreTracksTest : public ::testing::Test {
+class RunScoreTracksTest : public testing::RunScoreFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tocsin_score_tracks_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    Write("zones.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" +
-                               testing::SquareFeature("Z1", 0, 1.0, 0.1, ",\"population\":3600") + "]}");
-    // A drone flying east along lat 0.05 from lon 0 to lon 2 in 2000 s at 100 m.
-    Write("truth.json",
-          R"({"name":"t","epoch":0,"threats":[)"
-          R"({"id":"D1","kind":"drone","model":"x","points":[[0,0.05,0,100],[2000,0.05,2,100]],)"
-          R"("end":"impact","first_seen":0}]})");
+    RunScoreFixture::SetUp();
     Write("alerts.jsonl", R"({"event":"start","alert":"A1","zone":"Z1","time":900})" "\n"
                           R"({"event":"end","alert":"A1","zone":"Z1","time":1200})" "\n");
-    // A track on it, updated every 50 s with the right velocity.
+    // A track on the drone, updated every 50 s with the right velocity.
     const LocalTangentPlane plane(LatLon{0.05, 0.0});
     const double speed = 2.0 * plane.metres_per_degree_lon() / 2000.0;
     std::string log;
@@ -46,25 +34,8 @@ class RunScoreTracksTest : public ::testing::Test {
       log += buf;
     }
     Write("tracks.jsonl", log);
-    config_.truth_path = Path("truth.json");
-    config_.alerts_path = Path("alerts.jsonl");
-    config_.zones = Path("zones.geojson");
     config_.tracks_path = Path("tracks.jsonl");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  int Run() {
-    out_.str("");
-    err_.str("");
-    return RunScore(config_, out_, err_);
-  }
-
-  fs::path dir_;
-  ScoreConfig config_;
-  std::ostringstream out_, err_;
 };
 
 TEST_F(RunScoreTracksTest, JsonGainsTrackAccuracyAndKeepsTheScore) {
