@@ -403,15 +403,21 @@ TEST(PredictorTest, UnclassifiedTrackFasterOrSteeperThanAnyAirBreatherGetsAnImpa
 namespace tocsin::predict {
 namespace {
 
-// kyiv-combined-night seed 3, D0135: one observer report of a Shahed (heading unknown),
-// no other report for 742 s; the drone entered a zone ~30 km away 590 s after the report.
-// The rings reached 240 s of flight and were held 480 s: the zone was never alerted.
-TEST(Predictor, ObserverOnlyDroneRingsReachAndHoldUntilItsNextReportCouldCome) {
+// A drone track made of one observer report: position known to 2 km, heading unknown.
+track::TrackUpdate ObserverOnlyDrone() {
   track::TrackUpdate u = Drone();
   u.vel_east = 0.0;
   u.vel_sigma = MetresPerSecond(80);
   u.pos_sigma = Metres(2000);
   u.alt_known = false;
+  return u;
+}
+
+// kyiv-combined-night seed 3, D0135: one observer report of a Shahed (heading unknown),
+// no other report for 742 s; the drone entered a zone ~30 km away 590 s after the report.
+// The rings reached 240 s of flight and were held 480 s: the zone was never alerted.
+TEST(Predictor, ObserverOnlyDroneRingsReachAndHoldUntilItsNextReportCouldCome) {
+  const track::TrackUpdate u = ObserverOnlyDrone();
   const alert::Danger d = Predictor().Compute(u);
   const LatLon zone = GeodesicDestination(u.position, 200.0, Metres(30000));  // 590 s at 51 m/s
   bool covered = false;
@@ -439,10 +445,7 @@ namespace {
 TEST(Predictor, UnknownHeadingDangerIsRecomputedAtMostEveryVagueIntervalUnlessTheHeadingBecomesKnown) {
   Predictor p;
   const PredictorConfig c;
-  track::TrackUpdate u = Drone();
-  u.vel_east = 0.0;
-  u.vel_sigma = MetresPerSecond(80);
-  u.pos_sigma = Metres(2000);
+  track::TrackUpdate u = ObserverOnlyDrone();
   ASSERT_TRUE(p.OnUpdate(u).has_value());
   u.time = UnixTime(1003.0);
   EXPECT_FALSE(p.OnUpdate(u).has_value()) << "3 s later: the disc set still holds";
