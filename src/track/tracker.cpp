@@ -266,11 +266,6 @@ bool Tracker::Impl::KinematicallyReachable(const Track& t, const Measurement& m)
   if (!t.confirmed || t.ballistic) return true;
   const bool observer = m.kind == MeasurementKind::kHorizontalPosition;
   if (!observer && m.kind != MeasurementKind::kPosition3d) return true;
-  double confidence = 0.0;
-  const bool drone =
-      t.cls.category(config, &confidence) == ThreatCategory::kDrone && confidence >= config.drone_gate_min_confidence;
-  // Observers see only low, slow threats (nothing ballistic can be followed by them).
-  if (!drone && !observer) return true;
   const Vec6& x = t.imm.x();
   const Mat3 east_north_up = m.frame.enu_to_ecef.transpose();
   const Vec3 d = east_north_up * (x.head<3>() - m.z);
@@ -278,9 +273,15 @@ bool Tracker::Impl::KinematicallyReachable(const Track& t, const Measurement& m)
   const Mat3 p = east_north_up * t.imm.P().block<3, 3>(0, 0) * east_north_up.transpose();
   const double r = observer ? m.R(0, 0) + m.R(1, 1) : m.R.trace();
   const double sigma = std::sqrt(std::max(0.0, p(0, 0) + p(1, 1) + r));
-  const double speed =
-      std::max(drone ? config.drone_gate_speed_mps : config.air_gate_speed_mps, 1.5 * std::hypot(v.x(), v.y()));
-  return std::hypot(d.x(), d.y()) <= speed * std::abs(m.time - t.time) + 3.0 * sigma;
+  const double distance = std::hypot(d.x(), d.y()), dt = std::abs(m.time - t.time);
+  auto within = [&](double cap) { return distance <= std::max(cap, 1.5 * std::hypot(v.x(), v.y())) * dt + 3.0 * sigma; };
+  // Within the slower cap's reach: reachable whatever the class (asked only beyond it).
+  if (within(std::min(config.drone_gate_speed_mps, config.air_gate_speed_mps))) return true;
+  double confidence = 0.0;
+  if (t.cls.category(config, &confidence) == ThreatCategory::kDrone && confidence >= config.drone_gate_min_confidence)
+    return false;
+  // Observers see only low, slow threats (nothing ballistic can be followed by them).
+  return !observer || within(config.air_gate_speed_mps);
 }
 
 int Tracker::Impl::Associate(const Measurement& m, const ingest::SensorDescription& sd) {
