@@ -149,6 +149,20 @@ struct ZoneState {
   DueQueue<Check> checks;
   double last_decided = -kInf;  // `now` of the last Evaluate
   bool in_active = false;
+  // Gives back what the containers grew to, for a zone left quiet (no contributor, no
+  // open level): every queued check is then stale (no contribution left), and the held
+  // entries and recorded threats were cleared when its levels ended, so decisions
+  // are unchanged. Otherwise every zone ever crossed keeps the capacity of its busiest
+  // moment (replays of a night kept megabytes after the last track ended).
+  void ReleaseMemory() {
+    std::vector<std::uint32_t>().swap(members);
+    checks = DueQueue<Check>();
+    for (Level& L : level) {
+      L.threats = decltype(L.threats)();  // emptied when the level ended; now its capacity too
+      decltype(L.held)().swap(L.held);
+      decltype(L.threat_slots)().swap(L.threat_slots);
+    }
+  }
 };
 
 struct TrackState {
@@ -693,6 +707,8 @@ AlertEngine::~AlertEngine() = default;
 const AlertIdAllocator::State& AlertEngine::id_state() const { return impl_->ids.state(); }
 const EngineStats& AlertEngine::stats() const { return impl_->stats; }
 const Policy& AlertEngine::policy() const { return impl_->policy; }
+std::size_t AlertEngine::track_slots() const { return impl_->tracks.size(); }
+std::size_t AlertEngine::live_tracks() const { return impl_->slot_of.size(); }
 
 void AlertEngine::UpsertDanger(const Danger& danger, UnixTime now) {
   Impl& m = *impl_;
@@ -846,7 +862,10 @@ void AlertEngine::Tick(UnixTime now) {
                                   ZoneState& s = m.zones[z];
                                   const bool keep = !s.members.empty() || s.level[kPre].open ||
                                                     s.level[kAlert].open;
-                                  if (!keep) s.in_active = false;
+                                  if (!keep) {
+                                    s.in_active = false;
+                                    s.ReleaseMemory();
+                                  }
                                   return !keep;
                                 }),
                  m.active.end());

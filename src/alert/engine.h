@@ -126,6 +126,10 @@ class AlertEngine {
   const AlertIdAllocator::State& id_state() const;
   const EngineStats& stats() const;
   const Policy& policy() const;
+  // Tracks (and manual sources) ever given a danger, and those not yet removed (live
+  // or coasting); for memory checks.
+  std::size_t track_slots() const;
+  std::size_t live_tracks() const;
 
  private:
   struct Impl;
