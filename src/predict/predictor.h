@@ -186,6 +186,10 @@ class Predictor {
   std::size_t skipped() const { return skipped_; }
   // Dangers of unknown-heading tracks shrunk because a precise track explains them.
   std::size_t suppressed() const { return suppressed_; }
+  // Per-track entries held for tracks updated and not yet ended (0 once every track
+  // ended), and lost tracks kept for hand-over; for memory checks.
+  std::size_t per_track_entries() const { return last_.size() + born_.size() + precise_.size(); }
+  std::size_t coasting_tracks() const { return coasting_.size(); }
 
  private:
   struct Last {
