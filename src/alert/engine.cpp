@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -108,9 +109,12 @@ struct Level {
   ThreatCategory category = ThreatCategory::kUnknown;
   // Every track that touched it while open; appended in any order, sorted (and
   // duplicates dropped) when read: SortedThreats(). Sorted inserts cost O(threats)
-  // string moves per new track on zones with thousands of tracks.
-  mutable std::vector<TrackId> threats;
+  // string moves per new track on zones with thousands of tracks. Null: empty. Once
+  // handed out by SharedThreats() the vector is immutable (`threats_shared`): the
+  // next change copies it first, so the lists handed out never change.
+  mutable std::shared_ptr<std::vector<TrackId>> threats;
   mutable std::size_t threats_sorted = 0;  // length of the sorted, duplicate-free prefix
+  mutable bool threats_shared = false;
   // The slots of the tracks recorded in `threats`. Threats adopted from a restored
   // log have none (a track among them recorded again is deduplicated on reading).
   std::unordered_set<std::uint32_t> threat_slots;
@@ -120,22 +124,45 @@ struct Level {
   std::unordered_map<std::uint32_t, Held> held;
   std::set<std::tuple<double, std::uint64_t, std::uint32_t>> by_release;
   int touching = 0;  // contributors touching at the last decision
+  // `threats`, writable: copied first when it was handed out.
+  std::vector<TrackId>& MutableThreats() {
+    if (!threats) {
+      threats = std::make_shared<std::vector<TrackId>>();
+    } else if (threats_shared) {
+      threats = std::make_shared<std::vector<TrackId>>(*threats);  // sorted, as every shared list
+    }
+    threats_shared = false;
+    return *threats;
+  }
   void ClearThreats(std::uint64_t epoch) {
-    threats.clear();
+    if (threats_shared) threats.reset();  // the lists handed out stay as they are
+    else if (threats) threats->clear();
+    threats_shared = false;
     threats_sorted = 0;
     threat_slots.clear();
     threats_epoch = epoch;
   }
   const std::vector<TrackId>& SortedThreats() const {
-    if (threats_sorted < threats.size()) {
+    static const std::vector<TrackId> kEmpty;
+    if (!threats) return kEmpty;
+    if (threats_sorted < threats->size()) {
+      // Never shared here: a shared list is sorted, and appending copies it first.
       // Sort the appended tail and merge it in: O(tail log tail + threats).
-      const auto mid = threats.begin() + static_cast<std::ptrdiff_t>(threats_sorted);
-      std::sort(mid, threats.end());
-      std::inplace_merge(threats.begin(), mid, threats.end());
-      threats.erase(std::unique(threats.begin(), threats.end()), threats.end());
-      threats_sorted = threats.size();
+      std::vector<TrackId>& v = *threats;
+      const auto mid = v.begin() + static_cast<std::ptrdiff_t>(threats_sorted);
+      std::sort(mid, v.end());
+      std::inplace_merge(v.begin(), mid, v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      threats_sorted = v.size();
     }
-    return threats;
+    return *threats;
+  }
+  // The sorted list, shared: O(1) unless it changed since it was last handed out.
+  ThreatList SharedThreats() const {
+    if (!threats) return ThreatList();
+    SortedThreats();
+    threats_shared = true;
+    return ThreatList(std::shared_ptr<const std::vector<TrackId>>(threats));
   }
   void ClearHeld() {
     held.clear();
@@ -451,7 +478,7 @@ struct AlertEngine::Impl {
     if (c.recorded_epoch[l] == L.threats_epoch) return;  // recorded in this epoch already
     c.recorded_epoch[l] = L.threats_epoch;
     if (!L.threat_slots.insert(c.track).second) return;  // recorded already
-    L.threats.push_back(tracks[c.track].id);
+    L.MutableThreats().push_back(tracks[c.track].id);
   }
 
   // Decides zone z at `now`: opens, extends or ends its pre-alert and alert.
@@ -884,7 +911,7 @@ void AlertEngine::RestoreOpenAlerts(std::span<const AlertEvent> open_starts, Uni
     L.started = e.time.seconds();
     L.category = e.category;
     L.ClearThreats(++m.last_threats_epoch);
-    L.threats = e.threats;  // duplicates in a malformed log are dropped (sorted when read)
+    L.MutableThreats() = e.threats;  // duplicates in a malformed log are dropped (sorted when read)
     m.AppendHeld(L, kNoTrack, now.seconds() + m.policy.For(e.category).hold.value(), EndReason::kTrackLost, false);
     m.MarkActive(*z);
   }
@@ -905,7 +932,7 @@ std::vector<ActiveAlert> AlertEngine::Active() const {
     for (int l : {kPre, kAlert}) {
       const Level& L = m.zones[z].level[l];
       if (!L.open) continue;
-      out.push_back({l == kPre, L.id, z, UnixTime(L.started), L.SortedThreats(), L.category});
+      out.push_back({l == kPre, L.id, z, UnixTime(L.started), L.SharedThreats(), L.category});
     }
   return out;
 }

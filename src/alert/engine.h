@@ -44,6 +44,7 @@
 // and the sink must outlive the engine.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,12 +59,51 @@
 
 namespace tocsin::alert {
 
+// The tracks of an open alert: an immutable list, ascending, without duplicates,
+// shared by the engine and every copy of it, so copying one (every snapshot of the
+// active alerts) copies a pointer, not thousands of ids. Reads like a const
+// std::vector<TrackId>. The engine copies its list before changing it once it was
+// handed out (copy on write).
+// Thread-safety: immutable; copies may be read and dropped on any thread.
+class ThreatList {
+ public:
+  using value_type = TrackId;
+  using const_iterator = std::vector<TrackId>::const_iterator;
+  using iterator = const_iterator;
+
+  ThreatList() = default;
+  // REQUIRES: ids ascending without duplicates. Implicit, so tests and the reference
+  // engine can write a list as a vector.
+  ThreatList(std::vector<TrackId> ids)  // NOLINT(google-explicit-constructor)
+      : ids_(std::make_shared<const std::vector<TrackId>>(std::move(ids))) {}
+  // REQUIRES: *ids ascending without duplicates, never changed again (null: empty).
+  explicit ThreatList(std::shared_ptr<const std::vector<TrackId>> ids) : ids_(std::move(ids)) {}
+
+  const std::vector<TrackId>& ids() const { return ids_ ? *ids_ : Empty(); }
+  operator const std::vector<TrackId>&() const { return ids(); }  // NOLINT(google-explicit-constructor)
+  const_iterator begin() const { return ids().begin(); }
+  const_iterator end() const { return ids().end(); }
+  std::size_t size() const { return ids().size(); }
+  bool empty() const { return ids().empty(); }
+  const TrackId& operator[](std::size_t i) const { return ids()[i]; }
+  // O(log n).
+  bool Contains(const TrackId& t) const { return std::binary_search(begin(), end(), t); }
+  friend bool operator==(const ThreatList& a, const ThreatList& b) { return a.ids() == b.ids(); }
+
+ private:
+  static const std::vector<TrackId>& Empty() {
+    static const std::vector<TrackId> empty;
+    return empty;
+  }
+  std::shared_ptr<const std::vector<TrackId>> ids_;
+};
+
 struct ActiveAlert {
   bool prealert = false;
   AlertId id;
   zones::ZoneIndex zone = 0;
   UnixTime started;
-  std::vector<TrackId> threats;  // tracks that touched it since it started, ascending
+  ThreatList threats;  // tracks that touched it since it started, ascending
   ThreatCategory category = ThreatCategory::kUnknown;
 };
 
@@ -118,7 +158,9 @@ class AlertEngine {
   // Call before any danger. Unknown zones are skipped.
   void RestoreOpenAlerts(std::span<const AlertEvent> open_starts, UnixTime now);
 
-  std::vector<ActiveAlert> Active() const;  // in zone order, pre-alert first
+  // In zone order, pre-alert first. O(open alerts): the threat lists are shared, not
+  // copied (a list changed since it was last handed out is sorted and copied once).
+  std::vector<ActiveAlert> Active() const;
   // The id of the alert (or pre-alert) open on `zone`, if any; cheaper than Active().
   // REQUIRES: zone < catalog.zones().size().
   std::optional<AlertId> OpenAlert(zones::ZoneIndex zone, bool prealert) const;

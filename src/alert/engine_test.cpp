@@ -246,6 +246,37 @@ TEST_F(EngineTest, OneOpenAlertPerZoneWithSeveralTracks) {
   EXPECT_TRUE(e.Active().empty());
 }
 
+// Active() shares the threat lists instead of copying them (snapshots of thousands of
+// threats per zone): a list handed out must never change afterwards, whatever the
+// engine does to the alert (new threats, end, reopen).
+TEST_F(EngineTest, ThreatListsHandedOutByActiveNeverChange) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-2", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0));
+  const auto first = e.Active();
+  ASSERT_EQ(first.size(), 2u);
+  const std::vector<TrackId> only2 = {TrackId("trk-2")};
+  EXPECT_EQ(first[1].threats, only2);
+  const auto again = e.Active();  // nothing changed: the same list, shared
+  EXPECT_EQ(&again[1].threats.ids(), &first[1].threats.ids());
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 1));
+  e.UpsertDanger(DiscDanger("trk-3", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 2));
+  const auto second = e.Active();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[1].threats, (std::vector<TrackId>{TrackId("trk-1"), TrackId("trk-2"), TrackId("trk-3")}));
+  EXPECT_TRUE(second[1].threats.Contains(TrackId("trk-3")));
+  EXPECT_FALSE(second[1].threats.Contains(TrackId("trk-4")));
+  EXPECT_EQ(first[1].threats, only2);
+  EXPECT_EQ(again[1].threats, only2);
+  // Cancelled, then reopened by a new track: the old lists still hold what they held.
+  ASSERT_TRUE(e.CancelZone(ZoneId("Z1"), UnixTime(T0 + 3)));
+  e.UpsertDanger(DiscDanger("trk-4", RowCentre(1), 100, T0, T0 + 3600), UnixTime(T0 + 4));
+  const auto third = e.Active();
+  ASSERT_EQ(third.size(), 2u);
+  EXPECT_EQ(third[1].threats, std::vector<TrackId>{TrackId("trk-4")});
+  EXPECT_EQ(second[1].threats.size(), 3u);
+  EXPECT_EQ(first[1].threats, only2);
+}
+
 TEST_F(EngineTest, StartCategoryIsEarliestArrivingThenMostSevere) {
   AlertEngine e = MakeEngine();
   std::vector<Danger> ds = {DiscDanger("trk-d", RowCentre(1), 100, T0 + 50, T0 + 3600),

@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <ranges>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +30,15 @@ namespace {
 constexpr std::string_view kManualPrefix = "op-";
 
 bool IsManualSource(const TrackId& t) { return t.str().rfind(kManualPrefix, 0) == 0; }
+
+// The manual sources among an alert's threats (ascending): ids with the same prefix
+// sort together, so this is O(log n) rather than a walk over thousands of track ids.
+std::ranges::subrange<alert::ThreatList::const_iterator> ManualSources(const alert::ThreatList& threats) {
+  auto first = std::lower_bound(threats.begin(), threats.end(), TrackId(std::string(kManualPrefix)));
+  auto last = first;
+  while (last != threats.end() && IsManualSource(*last)) ++last;
+  return {first, last};
+}
 
 std::string RequestId(std::uint64_t n) {
   char buf[32];
@@ -217,11 +227,10 @@ struct LiveCore::Impl {
       AlertView v;
       v.alert = std::move(a);
       if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
-      for (const auto& t : v.alert.threats)
-        if (IsManualSource(t)) {
-          v.manual = true;
-          if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
-        }
+      for (const auto& t : ManualSources(v.alert.threats)) {
+        v.manual = true;
+        if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
+      }
       (v.alert.prealert ? pre : alerts)++;
       s->alerts.push_back(std::move(v));
     }
@@ -575,15 +584,14 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     std::set<std::string> sources;
     for (const auto& a : active)
       if (std::binary_search(zs.begin(), zs.end(), a.zone))
-        for (const auto& t : a.threats)
-          if (IsManualSource(t)) sources.insert(t.str());
+        for (const auto& t : ManualSources(a.threats)) sources.insert(t.str());
     for (auto z : zs) engine.CancelZone(catalog_.zone(z).id, UnixTime(now));
     // A manual alert cancelled everywhere it was open is withdrawn for good.
     const auto after = engine.Active();
     for (const auto& s : sources) {
       bool still = false;
       for (const auto& a : after)
-        if (std::find(a.threats.begin(), a.threats.end(), TrackId(s)) != a.threats.end()) still = true;
+        if (a.threats.Contains(TrackId(s))) still = true;
       if (!still) engine.RemoveDanger(TrackId(s), alert::EndReason::kOperator, UnixTime(now));
     }
     for (std::size_t i = before; i < m.collected.events.size(); ++i)
