@@ -38,7 +38,7 @@ void Fanout::Publish(std::span<const PublishedEvent> events, Mode mode) {
       touched.push_back(e.event.zone);
       last_changed_ = std::max(last_changed_, e.event.time.seconds());
     }
-    alerts_ = std::make_shared<const std::vector<publish::PublishedAlert>>(book_.Recent());
+    if (!touched.empty()) alerts_stale_ = true;  // rebuilt by the next alerts()
   }
   if (mqtt_) {
     auto all = alerts();
@@ -48,6 +48,10 @@ void Fanout::Publish(std::span<const PublishedEvent> events, Mode mode) {
 
 std::shared_ptr<const std::vector<publish::PublishedAlert>> Fanout::alerts() const {
   std::lock_guard lock(mu_);
+  if (alerts_stale_) {
+    alerts_ = std::make_shared<const std::vector<publish::PublishedAlert>>(book_.Recent());
+    alerts_stale_ = false;
+  }
   return alerts_;
 }
 

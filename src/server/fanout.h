@@ -30,6 +30,8 @@ class Fanout final : public DecisionPublisher {
   void Publish(std::span<const PublishedEvent> events, Mode mode) override;
 
   // Active and recently ended alerts, as the feeds format them (immutable copy).
+  // Built on the first call after a change (O(alerts kept)), not per published batch:
+  // the feeds are read far less often than decisions are published.
   std::shared_ptr<const std::vector<publish::PublishedAlert>> alerts() const;
   // Time of the last change of the feeds (Last-Modified); 0 before any.
   double last_changed() const;
@@ -51,7 +53,8 @@ class Fanout final : public DecisionPublisher {
   publish::MqttPublisher* mqtt_;
   mutable std::mutex mu_;
   publish::AlertBook book_;
-  std::shared_ptr<const std::vector<publish::PublishedAlert>> alerts_;
+  mutable std::shared_ptr<const std::vector<publish::PublishedAlert>> alerts_;
+  mutable bool alerts_stale_ = false;  // book_ changed since alerts_ was built
   double last_changed_ = 0;
   std::deque<RecentDecision> recent_;
   std::atomic<std::uint64_t> book_errors_{0};
