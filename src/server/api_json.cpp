@@ -159,7 +159,7 @@ static json TrackJson(const TrackView& t) {
 
 std::string TracksJson(const Snapshot& s) {
   json list = json::array();
-  for (const auto& t : s.tracks) list.push_back(TrackJson(t));
+  for (const auto& t : s.tracks) list.push_back(TrackJson(*t));
   return json{{"time", s.time.seconds()}, {"tracks", list}}.dump();
 }
 

@@ -62,7 +62,7 @@ class LiveTrackSink final : public track::TrackSink {
   void OnTrackUpdate(const track::TrackUpdate& u) override {
     auto& v = tracks[u.id];
     v.update = u;
-    ++versions[u.id];
+    versions[u.id] = ++last_version;
     if (v.trail.empty() || v.trail.back().lat != u.position.lat || v.trail.back().lon != u.position.lon) {
       v.trail.push_back(u.position);
       if (v.trail.size() > trail_points_) v.trail.erase(v.trail.begin());
@@ -76,7 +76,11 @@ class LiveTrackSink final : public track::TrackSink {
   }
   bool warming = false;
   std::map<TrackId, TrackView> tracks;
-  std::unordered_map<TrackId, std::uint64_t> versions;  // updates seen per live track
+  // Per live track, the number of the update that last changed it (numbered across
+  // all tracks, so a track ended and started again under the same id never matches
+  // a view cached for the old one).
+  std::unordered_map<TrackId, std::uint64_t> versions;
+  std::uint64_t last_version = 0;
 
  private:
   replay::Pipeline& pipeline_;
@@ -119,13 +123,13 @@ struct LiveCore::Impl {
   std::unique_ptr<track::Tracker> tracker;
   track::TrackerConfig tracker_config;
   predict::Predictor predictor_for_views;
-  // The dangers shown with the tracks, by track: computed once per track update
-  // (version) rather than for every snapshot.
-  struct ViewDanger {
+  // The views of the tracks (with the danger shown), by track: built once per track
+  // update (version) and shared by the snapshots until the track changes.
+  struct CachedView {
     std::uint64_t version = 0;
-    std::optional<alert::Danger> danger;
+    std::shared_ptr<const TrackView> view;
   };
-  std::unordered_map<TrackId, ViewDanger> view_dangers;
+  std::unordered_map<TrackId, CachedView> track_views;
   std::vector<AuditRecord> audit;
   std::vector<PublishedEvent> published;
   std::uint64_t seq = 0;
@@ -208,20 +212,25 @@ struct LiveCore::Impl {
     s->mode = owner.options_.mode;
     s->uptime_s = SystemClock().Now().seconds() - started_wall;
     s->last_seq = seq;
-    std::unordered_map<TrackId, ViewDanger> dangers;
+    std::unordered_map<TrackId, CachedView> views;
+    views.reserve(track_sink->tracks.size());
+    s->tracks.reserve(track_sink->tracks.size());
     for (const auto& [id, v] : track_sink->tracks) {
       if (v.update.status != track::TrackStatus::kConfirmed) continue;
-      TrackView t = v;
       const std::uint64_t version = track_sink->versions[id];
-      auto cached = view_dangers.find(id);
-      ViewDanger vd;
-      if (cached != view_dangers.end() && cached->second.version == version) vd = std::move(cached->second);
-      else vd = {version, predictor_for_views.Compute(v.update)};
-      t.danger = vd.danger;
-      dangers.emplace(id, std::move(vd));
-      s->tracks.push_back(std::move(t));
+      auto cached = track_views.find(id);
+      CachedView cv;
+      if (cached != track_views.end() && cached->second.version == version) {
+        cv = std::move(cached->second);
+      } else {
+        auto t = std::make_shared<TrackView>(v);
+        t->danger = predictor_for_views.Compute(v.update);
+        cv = {version, std::move(t)};
+      }
+      s->tracks.push_back(cv.view);
+      views.emplace(id, std::move(cv));
     }
-    view_dangers = std::move(dangers);
+    track_views = std::move(views);
     std::size_t alerts = 0, pre = 0;
     for (auto& a : pipeline->engine().Active()) {
       AlertView v;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,7 +79,9 @@ struct Snapshot {
   UnixTime time;
   Mode mode = Mode::kLive;
   double uptime_s = 0;
-  std::vector<TrackView> tracks;  // confirmed live tracks, by id
+  // Confirmed live tracks, by id. Shared with later snapshots while the track has not
+  // changed (a snapshot copies a pointer per unchanged track).
+  std::vector<std::shared_ptr<const TrackView>> tracks;
   std::vector<AlertView> alerts;  // zone order, pre-alert first
   std::vector<SensorView> sensors;
   std::vector<PendingRequestView> pending;

@@ -131,7 +131,7 @@ void Service::Impl::RegisterRoutes(http::Router& router) {
   router.HandlePrefix("GET", "/api/tracks/", [this, snap](const Request& r) {
     auto s = snap();
     for (const auto& t : s->tracks)
-      if (t.update.id.str() == r.path_suffix) return Response::Json(TrackDetailJson(t, s->time.seconds(), *catalog));
+      if (t->update.id.str() == r.path_suffix) return Response::Json(TrackDetailJson(*t, s->time.seconds(), *catalog));
     return Response::Error(404, "no live track '" + r.path_suffix + "'; see GET /api/tracks");
   });
   router.Get("/api/alerts/history", [this](const Request& r) {
