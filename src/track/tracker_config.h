@@ -124,6 +124,8 @@ struct TrackerConfig {
   // 40 km and 48 s apart made an 825 m/s "unknown" corridor 200 km long (odesa-drones
   // seed 3).
   double air_gate_speed_mps = 400.0;
+  // The air gate applies to tentative tracks too: a one-plot radar track (velocity prior
+  // 2 km/s) silently swallowed sightings tens of km away.
 
   // --- output ---
   // Emit updates of tentative tracks too (status kTentative). Default: confirmed only;

@@ -452,5 +452,52 @@ TEST(Tracker, ObserverReportOfAnotherDroneDoesNotJoinASilentDroneTrack) {
                                           << rec.updates.back().vel_north << " m/s";
 }
 
+// kyiv-combined-night seeds 1 and 3 (cruise missiles C0013, C0017): sightings of a
+// missile went into a tentative track and stayed silent: a sighting makes the track's
+// silence limit the observer's revisit, so it lived on for minutes, past its M-of-N
+// window, and took the next sightings silently too; zones the missile entered were missed.
+TEST(Tracker, SightingJoiningATentativeTrackConfirmsIt) {
+  const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
+  ingest::SensorIndex sensors({radar, ObserverNetwork()});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(3);
+  auto at = [](double s) { return Local(kLat, kLon, 20000.0 + 50.0 * s, 0.0, 500.0); };
+  auto sighting = [&](double s) {
+    const Geodetic g = ToGeodetic(at(s));
+    tracker.Process(ObserverReport({g.lat, g.lon}, kT0 + s, ThreatCategory::kCruiseMissile));
+  };
+  tracker.Process(testing::Plot(radar, at(0.0), kT0, &rng));  // one plot, then out of cover
+  sighting(5.0);
+  ASSERT_EQ(tracker.live_tracks(), 1u) << "the sighting joined the radar's tentative track";
+  ASSERT_TRUE(rec.updates.empty());
+  sighting(200.0);  // long past the 3-of-5 window (50 s)
+  ASSERT_EQ(tracker.live_tracks(), 1u);
+  ASSERT_EQ(rec.updates.size(), 1u) << "the next sighting confirms it";
+  EXPECT_EQ(rec.updates[0].status, TrackStatus::kConfirmed);
+  EXPECT_DOUBLE_EQ(rec.updates[0].time.seconds(), kT0 + 200.0);
+}
+
+// israel-iran-salvo / kyiv-combined-night: a one-plot radar track (clutter; velocity
+// prior 2 km/s, so a statistical gate of tens of km) took sightings of drones far
+// away, silently, instead of letting them start their own confirmed tracks.
+TEST(Tracker, SightingFartherThanAnAirBreatherFliesFromAOnePlotTrackStartsItsOwn) {
+  const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
+  ingest::SensorIndex sensors({radar, ObserverNetwork()});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  std::mt19937_64 rng(3);
+  tracker.Process(testing::Plot(radar, Local(kLat, kLon, 20000.0, 0.0, 1000.0), kT0, &rng));
+  ASSERT_EQ(tracker.live_tracks(), 1u);
+  // 15 km on after 10 s (1.5 km/s): inside the one-plot track's gate, beyond any drone.
+  const Geodetic g = ToGeodetic(Local(kLat, kLon, 35000.0, 0.0, 1000.0));
+  tracker.Process(ObserverReport({g.lat, g.lon}, kT0 + 10.0, ThreatCategory::kDrone));
+  EXPECT_EQ(tracker.live_tracks(), 2u);
+  ASSERT_EQ(rec.updates.size(), 1u) << "the sighting is a confirmed track of its own";
+  EXPECT_EQ(rec.updates[0].status, TrackStatus::kConfirmed);
+}
+
 }  // namespace
 }  // namespace tocsin::track
