@@ -382,7 +382,7 @@ void Tracker::Impl::UpdateTrack(int ti, const Measurement& m, const ingest::Repo
   // silent until M-of-N confirmation, which sightings minutes apart never give
   // (kyiv-combined-night seeds 1 and 3: sightings of cruise missiles went into tentative
   // tracks; zones were missed). Confirming one-plot tracks too measured worse (seeds 1-3:
-  // 1 more miss, 2 more dropped; clutter plots paired with sightings).
+  // dropped 2/0/3 vs 1/0/1; clutter plots paired with sightings).
   if (!t.confirmed && t.hits >= 3 && TrustedSighting(sd, r)) t.confirm_hits = 1;
   AfterUpdate(ti);
 }
