@@ -452,17 +452,23 @@ TEST(Tracker, ObserverReportOfAnotherDroneDoesNotJoinASilentDroneTrack) {
                                           << rec.updates.back().vel_north << " m/s";
 }
 
+// A 3D radar (10 s scans) and the observer network, both feeding one tracker.
+struct RadarAndObservers {
+  ingest::SensorDescription radar = testing::Radar3d("R1", kLat, kLon, 10.0);
+  ingest::SensorIndex sensors{{radar, ObserverNetwork()}};
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker{sensors, cfg, rec};
+  std::mt19937_64 rng{3};
+};
+
 // kyiv-combined-night seeds 1 and 3 (cruise missiles C0013, C0017): sightings of a
 // missile went into a tentative track and stayed silent: a sighting makes the track's
 // silence limit the observer's revisit, so it lived on for minutes, past its M-of-N
 // window, and took the next sightings silently too; zones the missile entered were missed.
 TEST(Tracker, SightingJoiningATentativeTrackConfirmsIt) {
-  const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
-  ingest::SensorIndex sensors({radar, ObserverNetwork()});
-  TrackerConfig cfg;
-  Recorder rec;
-  Tracker tracker(sensors, cfg, rec);
-  std::mt19937_64 rng(3);
+  RadarAndObservers f;
+  auto& [radar, sensors, cfg, rec, tracker, rng] = f;
   auto at = [](double s) { return Local(kLat, kLon, 20000.0 + 50.0 * s, 0.0, 500.0); };
   auto sighting = [&](double s) {
     const Geodetic g = ToGeodetic(at(s));
@@ -483,12 +489,8 @@ TEST(Tracker, SightingJoiningATentativeTrackConfirmsIt) {
 // prior 2 km/s, so a statistical gate of tens of km) took sightings of drones far
 // away, silently, instead of letting them start their own confirmed tracks.
 TEST(Tracker, SightingFartherThanAnAirBreatherFliesFromAOnePlotTrackStartsItsOwn) {
-  const auto radar = testing::Radar3d("R1", kLat, kLon, 10.0);
-  ingest::SensorIndex sensors({radar, ObserverNetwork()});
-  TrackerConfig cfg;
-  Recorder rec;
-  Tracker tracker(sensors, cfg, rec);
-  std::mt19937_64 rng(3);
+  RadarAndObservers f;
+  auto& [radar, sensors, cfg, rec, tracker, rng] = f;
   tracker.Process(testing::Plot(radar, Local(kLat, kLon, 20000.0, 0.0, 1000.0), kT0, &rng));
   ASSERT_EQ(tracker.live_tracks(), 1u);
   // 15 km on after 10 s (1.5 km/s): inside the one-plot track's gate, beyond any drone.
