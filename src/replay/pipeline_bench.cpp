@@ -16,7 +16,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -24,6 +23,7 @@
 #include "alert/alert_log.h"
 #include "alert/policy.h"
 #include "replay/pipeline.h"
+#include "track/bench_util.h"
 #include "track/test_util.h"
 #include "track/tracker.h"
 #include "track/tracker_config.h"
@@ -104,10 +104,6 @@ std::vector<ingest::Report> MakeStream(const std::vector<ingest::SensorDescripti
   return out;
 }
 
-double Percentile(const std::vector<double>& sorted, double q) {
-  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
-}
-
 void BM_PipelinePerReport(benchmark::State& state) {
   const int count = static_cast<int>(state.range(0));
   auto path = zones::ResolveCatalogPath(zones::kDefaultCatalog);
@@ -126,9 +122,8 @@ void BM_PipelinePerReport(benchmark::State& state) {
   const auto split = std::find_if(stream.begin(), stream.end(),
                                   [&](const ingest::Report& r) { return r.time.seconds() >= kT0 + warmup_s; }) -
                      stream.begin();
-  std::vector<double> us;
+  track::testing::PerCallTimes times;
   std::size_t live = 0, confirmed = 0, dangers = 0, updates = 0, ticks = 0, open = 0, starts = 0;
-  double total_s = 0.0;
   for (auto _ : state) {
     CountingSink sink;
     Pipeline pipeline(*catalog, alert::Policy::Defaults(), sink);
@@ -142,17 +137,10 @@ void BM_PipelinePerReport(benchmark::State& state) {
     }
     const PipelineStats before = pipeline.stats();
     const std::size_t starts_before = sink.starts;
-    us.clear();
-    us.reserve(stream.size() - split);
-    const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = split; i < stream.size(); ++i) {
-      const auto a = std::chrono::steady_clock::now();
+    times = track::testing::TimeEach(split, stream.size(), [&](std::size_t i) {
       pipeline.AdvanceTo(stream[i].time, on_tick);
       tracker.Process(stream[i]);
-      const auto b = std::chrono::steady_clock::now();
-      us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
-    }
-    total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    });
     live = tracker.live_tracks();
     confirmed = tracker.confirmed_tracks();
     updates = pipeline.stats().updates - before.updates;
@@ -163,17 +151,7 @@ void BM_PipelinePerReport(benchmark::State& state) {
     for (const auto& a : pipeline.engine().Active())
       if (!a.prealert) ++open;
   }
-  std::vector<double> sorted = us;
-  std::sort(sorted.begin(), sorted.end());
-  double sum = 0;
-  for (double x : sorted) sum += x;
-  state.counters["reports"] = static_cast<double>(sorted.size());
-  state.counters["mean_us"] = sum / static_cast<double>(sorted.size());
-  state.counters["p50_us"] = Percentile(sorted, 0.50);
-  state.counters["p99_us"] = Percentile(sorted, 0.99);
-  state.counters["p999_us"] = Percentile(sorted, 0.999);
-  state.counters["max_us"] = sorted.back();
-  state.counters["reports_per_s"] = static_cast<double>(sorted.size()) / total_s;
+  track::testing::SetLatencyCounters(state, std::move(times));
   state.counters["live_tracks"] = static_cast<double>(live);
   state.counters["confirmed"] = static_cast<double>(confirmed);
   state.counters["track_updates"] = static_cast<double>(updates);

@@ -12,6 +12,7 @@
 #include "sim/data_files.h"
 #include "sim/simulate.h"
 #include "sim/weapon_profiles.h"
+#include "track/bench_util.h"
 #include "track/test_util.h"
 #include "track/tracker.h"
 #include "track/tracker_config.h"
@@ -90,35 +91,18 @@ void BM_Tracker1000Tracks(benchmark::State& state) {
   const auto split = std::find_if(stream.begin(), stream.end(), [&](const ingest::Report& r) {
                        return r.time.seconds() >= 1.7e9 + warmup;
                      }) - stream.begin();
-  std::vector<double> us;
+  testing::PerCallTimes times;
   std::size_t live = 0, confirmed = 0;
-  double total_s = 0.0;
   for (auto _ : state) {
     NullSink sink;
     TrackerConfig cfg;
     Tracker tracker(sensors, cfg, sink);
     for (long i = 0; i < split; ++i) tracker.Process(stream[i]);
-    us.clear();
-    us.reserve(stream.size() - split);
-    const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = split; i < stream.size(); ++i) {
-      const auto a = std::chrono::steady_clock::now();
-      tracker.Process(stream[i]);
-      const auto b = std::chrono::steady_clock::now();
-      us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
-    }
-    total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    times = testing::TimeEach(split, stream.size(), [&](std::size_t i) { tracker.Process(stream[i]); });
     live = tracker.live_tracks();
     confirmed = tracker.confirmed_tracks();
   }
-  std::sort(us.begin(), us.end());
-  double sum = 0;
-  for (double x : us) sum += x;
-  state.counters["reports"] = static_cast<double>(us.size());
-  state.counters["mean_us"] = sum / us.size();
-  state.counters["p99_us"] = us[static_cast<std::size_t>(0.99 * (us.size() - 1))];
-  state.counters["max_us"] = us.back();
-  state.counters["reports_per_s"] = us.size() / total_s;
+  testing::SetLatencyCounters(state, std::move(times));
   state.counters["live_tracks"] = static_cast<double>(live);
   state.counters["confirmed"] = static_cast<double>(confirmed);
 }
