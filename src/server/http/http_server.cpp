@@ -1,6 +1,8 @@
 #include "server/http/http_server.h"
 
+#include <chrono>
 #include <future>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -176,7 +178,13 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
     Send(std::move(res), keep_alive, head);
   }
 
-  void SendError(int status, std::string message) { Send(Response::Error(status, message), false); }
+  // Error replies may leave part of the request unread (a body over the limit, a
+  // malformed stream): the connection then ends with a lingering close, so the
+  // client reads the reply instead of a reset.
+  void SendError(int status, std::string message) {
+    linger_ = true;
+    Send(Response::Error(status, message), false);
+  }
 
   void Send(Response r, bool keep_alive, bool head = false) {
     if (r.status >= 500) core_->errors_5xx.fetch_add(1, std::memory_order_relaxed);
@@ -208,8 +216,33 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   }
 
   void AfterWrite(beast::error_code ec, bool keep_alive) {
+    if (!ec && linger_) return LingeringClose();
     if (ec || !keep_alive) return Close();
     ReadHeader();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which can
+  // destroy the reply before the client reads it. So: stop sending, then read and
+  // discard until the client closes, kLingerBytes are drained or kLingerTime passes
+  // (as nginx's lingering_close does).
+  void LingeringClose() {
+    static constexpr size_t kLingerBytes = 1 << 20;
+    static constexpr auto kLingerTime = std::chrono::seconds(2);
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || stopping_) return stream_.close();
+    stream_.expires_after(kLingerTime);
+    drain_.resize(16 * 1024);
+    DrainUntilClosed(kLingerBytes);
+  }
+
+  void DrainUntilClosed(size_t budget) {
+    if (stopping_) return;
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this(), budget](beast::error_code ec, size_t n) {
+                              if (ec || n >= budget) return self->stream_.close();
+                              self->DrainUntilClosed(budget - n);
+                            });
   }
 
   void Close() {
@@ -225,6 +258,8 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   net::any_io_executor executor_;
   std::string peer_;
   size_t head_length_ = 0;
+  std::vector<char> drain_;  // discarded input during a lingering close; sized only then
+  bool linger_ = false;  // the reply is an error: close by LingeringClose
   bool stopping_ = false;
   bool handed_off_ = false;  // stream_ moved into an SSE/WebSocket session
 };

@@ -137,6 +137,24 @@ TEST_F(HttpServerTest, BodyOverLimitIs413AndAtLimitIsAccepted) {
   EXPECT_EQ(status, 413) << out.substr(0, 400);
 }
 
+// Regression (CI flake, 2026-11-25): the server replied 413 and closed with the
+// rest of the body unread, so the kernel reset the connection and curl saw
+// "Send failure: Broken pipe" instead of the reply.
+TEST_F(HttpServerTest, ClientStillUploadingAnOversizedBodyReadsThe413NotAReset) {
+  int fd = httptest::ConnectLoopback(port_);
+  ASSERT_GE(fd, 0);
+  const size_t declared = 4 * 1024 * 1024;
+  ASSERT_TRUE(httptest::SendAll(fd, "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                        std::to_string(declared) + "\r\n\r\n" + std::string(128 * 1024, 'z')));
+  std::this_thread::sleep_for(200ms);  // the server has replied and closed its side by now
+  bool sent = httptest::SendAll(fd, std::string(64 * 1024, 'z'));
+  std::string out = httptest::ReadFor(fd, 3000ms, "send a smaller body");
+  ::close(fd);
+  EXPECT_TRUE(sent) << "the server reset the connection while the client was still sending";
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 300);
+  EXPECT_NE(out.find("exceeds the limit of 65536 bytes"), std::string::npos) << out.substr(0, 300);
+}
+
 TEST_F(HttpServerTest, StaticFilesWithContentTypesAndCacheHeaders) {
   if (!httptest::HaveCurl()) GTEST_SKIP() << "curl not installed";
   struct Case {
