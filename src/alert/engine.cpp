@@ -259,6 +259,15 @@ struct AlertEngine::Impl {
   std::vector<char> is_dirty;  // by zone
   std::vector<std::pair<std::uint64_t, std::uint32_t>> entering[2];  // (order, slot)
   std::vector<Check> rechecks;
+  // ComputeZones: the time window of each placed piece, and (zone, piece) hits.
+  struct PieceWindow {
+    double arrival, departure;
+    bool prealert_only;
+  };
+  std::vector<PieceWindow> piece_windows;
+  std::vector<std::pair<ZoneIndex, std::uint32_t>> zone_hits;
+  // A track's next contributions (Recompute); after ApplyZones, its previous ones.
+  std::vector<std::pair<ZoneIndex, Contribution>> next_zones;
 
   // ---- geometry -------------------------------------------------------------
   // Zones reached by one piece; nullopt when the piece cannot be placed.
@@ -294,11 +303,12 @@ struct AlertEngine::Impl {
     return catalog.ZonesTouching(fixed);
   }
 
-  // The contributions of a track's danger, ascending by zone, fail-safe applied.
-  // *placed is set to false when no piece of the danger could be placed (none given,
-  // or all invalid).
-  std::vector<std::pair<ZoneIndex, Contribution>> ComputeZones(std::uint32_t slot, bool* placed) {
+  // The contributions of a track's danger, ascending by zone, fail-safe applied, into
+  // `out` (cleared first; its capacity is reused). *placed is set to false when no
+  // piece of the danger could be placed (none given, or all invalid).
+  void ComputeZones(std::uint32_t slot, bool* placed, std::vector<std::pair<ZoneIndex, Contribution>>& out) {
     *placed = false;
+    out.clear();
     const Danger& d = tracks[slot].danger;
     const CategoryPolicy& p = policy.For(d.category);
     double conf = d.confidence;
@@ -314,7 +324,9 @@ struct AlertEngine::Impl {
     proto.confident[kPre] = conf >= p.prealert_min_confidence;
     proto.confident[kAlert] = conf >= p.min_confidence;
 
-    std::vector<std::pair<ZoneIndex, Contribution>> raw;
+    // (zone, piece) pairs, sorted by zone: cheaper to sort than whole contributions.
+    piece_windows.clear();
+    zone_hits.clear();
     for (const auto& piece : d.areas) {
       auto hit = Query(piece.shape);
       if (!hit) {
@@ -325,28 +337,31 @@ struct AlertEngine::Impl {
       *placed = true;
       const double arr = Finite(piece.earliest_arrival.seconds()) ? piece.earliest_arrival.seconds() : -kInf;
       const double dep = Finite(piece.latest_departure.seconds()) ? piece.latest_departure.seconds() : kInf;
-      for (ZoneIndex z : *hit) {
-        Contribution c = proto;
-        c.arrival[kPre] = arr;
-        c.departure[kPre] = dep;
-        if (!piece.prealert_only) {
-          c.arrival[kAlert] = arr;
-          c.departure[kAlert] = dep;
-        }
-        raw.emplace_back(z, c);
-      }
+      const auto k = static_cast<std::uint32_t>(piece_windows.size());
+      piece_windows.push_back({arr, dep, piece.prealert_only});
+      for (ZoneIndex z : *hit) zone_hits.emplace_back(z, k);
     }
-    std::sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::pair<ZoneIndex, Contribution>> out;
-    for (auto& [z, c] : raw) {
+    std::sort(zone_hits.begin(), zone_hits.end());
+    // Per zone: the earliest arrival and latest departure of the pieces reaching it
+    // (min / max: the same whatever the order).
+    for (const auto& [z, k] : zone_hits) {
+      const PieceWindow& w = piece_windows[k];
       if (!out.empty() && out.back().first == z) {
         Contribution& m = out.back().second;
-        for (int l : {kPre, kAlert}) {
-          m.arrival[l] = std::min(m.arrival[l], c.arrival[l]);
-          m.departure[l] = std::max(m.departure[l], c.departure[l]);
+        m.arrival[kPre] = std::min(m.arrival[kPre], w.arrival);
+        m.departure[kPre] = std::max(m.departure[kPre], w.departure);
+        if (!w.prealert_only) {
+          m.arrival[kAlert] = std::min(m.arrival[kAlert], w.arrival);
+          m.departure[kAlert] = std::max(m.departure[kAlert], w.departure);
         }
       } else {
-        out.emplace_back(z, c);
+        Contribution& c = out.emplace_back(z, proto).second;
+        c.arrival[kPre] = w.arrival;
+        c.departure[kPre] = w.departure;
+        if (!w.prealert_only) {
+          c.arrival[kAlert] = w.arrival;
+          c.departure[kAlert] = w.departure;
+        }
       }
     }
     if (widen && !out.empty()) {
@@ -368,7 +383,6 @@ struct AlertEngine::Impl {
       // Every zone of the regions takes the danger's earliest arrival (already in `all`).
       out = std::move(wide);
     }
-    return out;
   }
 
   // ---- contributions ----------------------------------------------------------
@@ -645,8 +659,9 @@ struct AlertEngine::Impl {
     dirty.clear();
   }
 
-  // Replaces the contributions of track `slot`; the zones affected are marked dirty.
-  void ApplyZones(std::uint32_t slot, std::vector<std::pair<ZoneIndex, Contribution>> next, double now) {
+  // Replaces the contributions of track `slot` with `next` (ascending by zone); the
+  // zones affected are marked dirty. `next` is left holding the previous ones.
+  void ApplyZones(std::uint32_t slot, std::vector<std::pair<ZoneIndex, Contribution>>& next, double now) {
     TrackState& t = tracks[slot];
     std::size_t i = 0, j = 0;
     auto& prev = t.zones;
@@ -662,30 +677,61 @@ struct AlertEngine::Impl {
       Contribution& c = next[j].second;
       c.track = slot;
       if (i < prev.size() && prev[i].first == z) {
-        // Replaced: the old values stop touching (their holds written out); the new
-        // ones are checked at the next decision.
         Contribution& old = prev[i].second;
-        for (int l : {kPre, kAlert})
-          if (old.touching[l]) StopTouching(zs, l, old);
-        CopyBookkeeping(old, c);
+        if (old.category != c.category) {
+          // Replaced by another category (another hold): the old values stop
+          // touching (their holds written out); the new ones are checked at the next
+          // decision.
+          for (int l : {kPre, kAlert})
+            if (old.touching[l]) StopTouching(zs, l, old);
+          CopyBookkeeping(old, c);
+          c.check_id = ++last_check_id;
+          zs.checks.Push({-kInf, slot, c.check_id});
+        } else {
+          // Same category, so the same hold: a level the new values still touch goes
+          // on touching (its held entry stays lazily refreshed: the zone is decided
+          // at `now` below, and it is written out with that hold whenever it stops
+          // touching), instead of stopping and re-entering, which gives the same
+          // release. A level that changes is left to the decision (it stops or
+          // enters there, as for any due check).
+          CopyBookkeeping(old, c);
+          c.check_id = ++last_check_id;
+          bool touch[2];
+          const double shelter = catalog.zone(z).shelter.value();
+          Decide(c, shelter, now, touch);
+          if (touch[kPre] == c.touching[kPre] && touch[kAlert] == c.touching[kAlert]) {
+            // Nothing changes now: only its next check is due (as the decision would
+            // schedule it).
+            const double next_check = NextCheck(c, shelter, now);
+            if (next_check < kInf) zs.checks.Push({next_check, slot, c.check_id});
+            else c.check_id = 0;
+          } else {
+            zs.checks.Push({-kInf, slot, c.check_id});
+          }
+        }
         ++i;
       } else {
         c.order = ++last_order;
         c.member_pos = static_cast<std::uint32_t>(zs.members.size());
         zs.members.push_back(slot);
+        c.check_id = ++last_check_id;
+        zs.checks.Push({-kInf, slot, c.check_id});
       }
-      c.check_id = ++last_check_id;
-      zs.checks.Push({-kInf, slot, c.check_id});
       MarkDirty(z);
       ++j;
     }
-    t.zones = std::move(next);
+    t.zones.swap(next);
+    // Reusing buffers saves an allocation per update, but a track keeps no more than
+    // twice what it needs, and the caller's buffer no more than a few widened dangers'.
+    if (t.zones.capacity() > 2 * t.zones.size() + 16) t.zones.shrink_to_fit();
+    if (next.capacity() > 8192) std::vector<std::pair<ZoneIndex, Contribution>>().swap(next);
     for (const auto& [z, c] : t.zones) CompactChecks(zones[z]);
   }
 
   void Recompute(std::uint32_t slot, double now) {
     bool placed = false;
-    auto next = ComputeZones(slot, &placed);
+    auto& next = next_zones;
+    ComputeZones(slot, &placed, next);
     if (!placed && !tracks[slot].zones.empty()) {
       // Never quietly shrink to nothing: a danger that cannot be placed keeps the
       // zones it had (their windows still expire). A danger whose valid pieces touch
@@ -696,7 +742,7 @@ struct AlertEngine::Impl {
       const Danger& d = tracks[slot].danger;
       for (auto& [z, c] : next) c.category = d.category;
     }
-    ApplyZones(slot, std::move(next), now);
+    ApplyZones(slot, next, now);
   }
 
   // The slot of `id`, created when new (live, no zones yet).
@@ -847,7 +893,7 @@ void AlertEngine::UpsertManual(const TrackId& source, std::span<const zones::Zon
   std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   next.erase(std::unique(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
              next.end());
-  m.ApplyZones(slot, std::move(next), now.seconds());
+  m.ApplyZones(slot, next, now.seconds());
   auto it = std::find_if(m.manual.begin(), m.manual.end(), [&](const auto& e) { return e.first == slot; });
   if (it != m.manual.end()) it->second = until.seconds();
   else m.manual.emplace_back(slot, until.seconds());

@@ -159,6 +159,69 @@ TEST_F(EngineTest, ReasonThreatPassedWhenWindowPasses) {
   EXPECT_EQ(ends[0].time.seconds(), T0 + 30 + 90);
 }
 
+// A track's new danger over the same zone, same category, still touching: the alert
+// goes on (no second start) and is held from the last decision it touched; new values
+// that no longer touch end it after the hold.
+TEST_F(EngineTest, ReplacedDangerStillTouchingKeepsTheAlertAndHoldsFromItsLastTouch) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0, T0 + 600), UnixTime(T0));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 50, T0 + 650), UnixTime(T0 + 50));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 100, T0 + 700), UnixTime(T0 + 100));
+  // Arrives in 850 s: beyond the alert window (150 s) and the pre-alert horizon (600 s).
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 1000, T0 + 1100), UnixTime(T0 + 150));
+  TickRange(e, T0 + 151, T0 + 350);  // (the pre-alert window opens again at T0+400)
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kStart).size(), 1u);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreStart).size(), 1u);
+  for (AlertEventKind k : {AlertEventKind::kEnd, AlertEventKind::kPreEnd}) {
+    const auto ends = OfKind(sink_, k);
+    ASSERT_EQ(ends.size(), 1u);
+    EXPECT_EQ(ends[0].zone.str(), "Z2");
+    EXPECT_EQ(ends[0].time.seconds(), T0 + 100 + 90) << "held from the last decision it touched";
+    EXPECT_EQ(ends[0].reason, EndReason::kThreatPassed);
+  }
+}
+
+// The new danger no longer reaches the alert window but still the pre-alert horizon:
+// the alert ends after its hold, the pre-alert stays, and the alert starts again when
+// the arrival comes within the window.
+TEST_F(EngineTest, ReplacedDangerThatStopsTouchingOnlyTheAlertKeepsThePreAlert) {
+  AlertEngine e = MakeEngine();
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0, T0 + 600), UnixTime(T0));
+  TickRange(e, T0 + 1, T0 + 49);
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 450, T0 + 600), UnixTime(T0 + 50));
+  TickRange(e, T0 + 51, T0 + 320);
+  const auto ends = OfKind(sink_, AlertEventKind::kEnd);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].time.seconds(), T0 + 49 + 90);
+  EXPECT_TRUE(OfKind(sink_, AlertEventKind::kPreEnd).empty());
+  const auto starts = OfKind(sink_, AlertEventKind::kStart);
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[1].time.seconds(), T0 + 450 - 150);
+  EXPECT_EQ(OfKind(sink_, AlertEventKind::kPreStart).size(), 1u);
+}
+
+// A track reclassified while it touches a zone: the hold it earned in its former
+// category (drone: 300 s from the last decision it touched as a drone) still counts
+// after it leaves as the new one (cruise missile: 10 s).
+TEST_F(EngineTest, ReplacedDangerOfAnotherCategoryKeepsTheHoldOfTheOldOne) {
+  Policy p = BasePolicy();
+  p.categories[CategoryIndex(ThreatCategory::kDrone)].hold = Seconds(300);
+  p.categories[CategoryIndex(ThreatCategory::kCruiseMissile)].hold = Seconds(10);
+  AlertEngine e = MakeEngine(p);
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0, T0 + 600), UnixTime(T0));
+  TickRange(e, T0 + 1, T0 + 99);
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(2), 100, T0 + 100, T0 + 600, 0.9, ThreatCategory::kCruiseMissile),
+                 UnixTime(T0 + 100));
+  e.UpsertDanger(DiscDanger("trk-1", RowCentre(5), 100, T0 + 110, T0 + 600, 0.9, ThreatCategory::kCruiseMissile),
+                 UnixTime(T0 + 110));
+  TickRange(e, T0 + 111, T0 + 500);
+  std::vector<AlertEvent> z2_ends;
+  for (const auto& ev : OfKind(sink_, AlertEventKind::kEnd))
+    if (ev.zone.str() == "Z2") z2_ends.push_back(ev);
+  ASSERT_EQ(z2_ends.size(), 1u);
+  EXPECT_EQ(z2_ends[0].time.seconds(), T0 + 99 + 300);
+}
+
 TEST_F(EngineTest, ReasonThreatDestroyedAfterDestroyedHold) {
   AlertEngine e = MakeEngine();
   e.UpsertDanger(DiscDanger("trk-1", RowCentre(1), 100, T0, T0 + 600), UnixTime(T0));
