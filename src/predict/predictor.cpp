@@ -72,6 +72,28 @@ bool FasterThanAirBreathers(const PredictorConfig& c, const track::TrackUpdate& 
   return speed - 2.0 * vs > c.cruise_max_speed_mps || (vz > 50.0 && vz > 0.3 * (speed + 2.0 * vs));
 }
 
+// A track of unknown heading that no radar has measured (altitude unknown, position
+// sigma above vague_position_sigma_m) was started by an observer report or one acoustic
+// sensor's bearings: its velocity is the tracker's prior (300 m/s sigma for an observer's
+// "unknown" hint), not a measurement. Such sensors report low air-breathers (a threat no
+// radar plots flies below the radar floor): it cannot outrun the cruise ceiling.
+bool UnmeasuredAirBreather(const PredictorConfig& c, const track::TrackUpdate& u) {
+  return !u.alt_known && u.pos_sigma.value() > c.vague_position_sigma_m && HeadingUnknown(c, u);
+}
+
+// A drone track whose last state is a measured terminal dive (altitude known, descending
+// faster than dive_min_descent_mps and steeper than dive_min_slope; a drone changing
+// level descends at ~6 degrees) that would have reached the ground, at 2 sigma of
+// altitude, before the track was dropped at end_time came down there.
+bool DivedToGround(const PredictorConfig& c, const track::TrackUpdate& u, double end_time) {
+  if (u.category != ThreatCategory::kDrone || !u.alt_known) return false;
+  const double down = -u.vel_up;
+  const double ground_speed = std::hypot(u.vel_east, u.vel_north);
+  if (!(down > c.dive_min_descent_mps) || !(down > c.dive_min_slope * ground_speed)) return false;
+  const double to_ground = (std::max(0.0, u.alt_m) + 2.0 * std::max(0.0, u.alt_sigma_m)) / down;
+  return u.time.seconds() + to_ground <= end_time;
+}
+
 alert::DangerArea Area(alert::AreaShape shape, double now, double earliest, double latest, bool pre = false) {
   alert::DangerArea a;
   a.shape = std::move(shape);
@@ -91,6 +113,7 @@ void AddCorridorPieces(const PredictorConfig& c, const track::TrackUpdate& u, al
   double ceiling = 1e9;
   if (u.category == ThreatCategory::kDrone) ceiling = c.drone_max_speed_mps;
   if (u.category == ThreatCategory::kCruiseMissile) ceiling = c.cruise_max_speed_mps;
+  if (u.category == ThreatCategory::kUnknown && UnmeasuredAirBreather(c, u)) ceiling = c.cruise_max_speed_mps;
   // A track measured clearly faster than its category's ceiling is misclassified
   // (e.g. a cruise missile still labelled drone): trust the measured speed.
   ceiling = std::max(ceiling, speed_raw - 2.0 * vel_sigma);
@@ -465,7 +488,8 @@ alert::Danger Predictor::CoastDanger(const track::TrackUpdate& last_seen, const 
   const bool precise = u.pos_sigma.value() <= config_.vague_position_sigma_m;
   const bool classified = u.category == ThreatCategory::kDrone || u.category == ThreatCategory::kCruiseMissile;
   if (!classified || HeadingUnknown(config_, u) || u.updates < config_.lost_min_updates || !flyable || !precise ||
-      (u.category == ThreatCategory::kDrone && VanishedInCover(u, end_time.seconds()))) {
+      (u.category == ThreatCategory::kDrone && VanishedInCover(u, end_time.seconds())) ||
+      DivedToGround(config_, u, end_time.seconds())) {
     alert::Danger d = Compute(last_seen);
     const double until = end_time.seconds() + config_.lost_hold_s;
     for (auto& a : d.areas) {

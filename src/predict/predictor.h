@@ -68,6 +68,10 @@ struct PredictorConfig {
   // held 480 s missed it). Its reachable-disc rings reach this much flight time
   // (pieces of 2 x piece_s beyond alert_reach_s) and all stay until then.
   double vague_reach_drone_s = 900.0;
+  // Also the ceiling of an unclassified track of unknown heading that no radar measured
+  // (one observer report, one acoustic sensor): observers and microphones report low
+  // air-breathers, and its "velocity" is the tracker's prior (rings growing at 2 x 300 m/s
+  // covered all of israel-iran-salvo's il-areas from each false observer report).
   double cruise_max_speed_mps = 320.0;
   double cruise_turn_rate_deg_s = 2.0;
   // Ballistic / rocket.
@@ -130,6 +134,13 @@ struct PredictorConfig {
   // left with observers and bearings) dead-reckons from its last position with the
   // velocity of its last update of known heading, if that is at most
   // lost_headed_max_age_s older.
+  // A drone track last seen in a terminal dive (altitude measured, descending faster
+  // than dive_min_descent_mps and steeper than dive_min_slope x its ground speed) that
+  // would have reached the ground before it was dropped came down: it does not
+  // dead-reckon (israel-iran-salvo: Shaheds diving at 35-40 m/s onto their targets, lost
+  // below the radar floor at ~600 m, coasted 900 s over Jerusalem and Tel Aviv).
+  double dive_min_descent_mps = 20.0;
+  double dive_min_slope = 0.5;
   int lost_min_updates = 6;
   double lost_hold_s = 120.0;
   double lost_headed_max_age_s = 300.0;

@@ -457,3 +457,85 @@ TEST(Predictor, UnknownHeadingDangerIsRecomputedAtMostEveryVagueIntervalUnlessTh
 
 }  // namespace
 }  // namespace tocsin::predict
+
+namespace tocsin::predict {
+namespace {
+
+// israel-iran-salvo: a false observer report hinted "unknown" confirms a track at once
+// (trusted observer) with the tracker's velocity prior, 0 +/- 300 m/s. Its rings grew at
+// 2 sigma = 600 m/s: 150 km after 240 s, all 1,449 il-areas zones under alert for
+// ~10 minutes, per false report. Observers (and microphones) report low air-breathers:
+// the rings grow at most at the cruise ceiling, and still at least at it (a real cruise
+// missile hinted "unknown" must stay inside them).
+TEST(Predictor, UnknownObserverSightingRingsGrowAtTheCruiseCeilingNotAtTwiceTheVelocityPrior) {
+  track::TrackUpdate u = ObserverOnlyDrone();
+  u.category = ThreatCategory::kUnknown;
+  u.pos_sigma = Metres(1500);
+  u.vel_sigma = MetresPerSecond(300);  // TrackerConfig::observer_fast_velocity_sigma_mps
+  const PredictorConfig c;
+  const alert::Danger d = Predictor().Compute(u);
+  double widest_alert = 0.0;
+  for (const auto& a : d.areas) {
+    const auto* disc = std::get_if<alert::Disc>(&a.shape);
+    ASSERT_NE(disc, nullptr) << "heading unknown: discs only";
+    if (a.prealert_only) continue;
+    // A disc whose arrivals start at t0 reaches no farther than the cruise ceiling
+    // flies in its reach time (30 s rings, near disc 20 s)...
+    const double t0 = a.earliest_arrival.seconds() - 1000.0;
+    const double reach_s = t0 > 0.0 ? t0 + c.piece_s : std::max(c.piece_s, c.near_disc_s);
+    EXPECT_LE(disc->radius.value(), c.zone_margin_m + c.sigma_k * 1500.0 + c.cruise_max_speed_mps * reach_s + 1.0);
+    widest_alert = std::max(widest_alert, disc->radius.value());
+  }
+  // ... and the alert rings still reach a cruise missile's 240 s of flight.
+  EXPECT_GE(widest_alert, c.zone_margin_m + c.sigma_k * 1500.0 + c.cruise_max_speed_mps * c.alert_reach_s - 1.0);
+
+  // A radar-measured unclassified track keeps its own speeds (it may be ballistic).
+  track::TrackUpdate radar = u;
+  radar.alt_known = true;
+  radar.pos_sigma = Metres(300);
+  const alert::Danger measured = Predictor().Compute(radar);
+  double widest = 0.0;
+  for (const auto& a : measured.areas)
+    if (const auto* disc = std::get_if<alert::Disc>(&a.shape); disc && !a.prealert_only)
+      widest = std::max(widest, disc->radius.value());
+  EXPECT_GT(widest, c.zone_margin_m + c.sigma_k * 300.0 + c.cruise_max_speed_mps * c.alert_reach_s + 1000.0);
+}
+
+// israel-iran-salvo seed 1: a Shahed tracked by 3D radars dived onto Jerusalem (2,400 m
+// -> 611 m at -40 m/s, 35 degrees) and was lost under the radar floor (~590 m there).
+// It had left cover, so it dead-reckoned 900 s along its heading: 700 zones alerted for
+// ~1,000 s after it had hit the ground. A drone whose measured dive reaches the ground
+// before the track was dropped came down: it keeps its last danger briefly. A drone
+// descending gently (changing level at ~6 degrees) still dead-reckons.
+TEST(PredictorLostTrackTest, DroneLostInATerminalDiveDoesNotDeadReckon) {
+  PredictorConfig c;
+  auto diving = Seen(Drone(), 1000.0, 40);
+  diving.alt_m = 611.0;
+  diving.alt_sigma_m = 85.0;
+  diving.vel_up = -40.0;
+  diving.vel_east = 46.0;
+  {
+    Predictor p(c);
+    ASSERT_TRUE(p.OnUpdate(diving));
+    const EndDecision end = p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost});
+    ASSERT_TRUE(end.coast.has_value());
+    EXPECT_FALSE(end.dead_reckoning);
+    for (const auto& a : end.coast->areas) EXPECT_LE(a.latest_departure.seconds(), 1090.0 + c.lost_hold_s + 1e-6);
+  }
+  {  // dropped before the dive could reach the ground (611 + 170 m at 40 m/s: 20 s)
+    Predictor p(c);
+    ASSERT_TRUE(p.OnUpdate(diving));
+    EXPECT_TRUE(p.OnEnd({TrackId("trk-1"), UnixTime(1015.0), track::TrackEndReason::kLost}).dead_reckoning);
+  }
+  {  // a level change at 6 degrees is not a dive
+    Predictor p(c);
+    auto descending = diving;
+    descending.vel_up = -5.0;
+    descending.vel_east = 50.0;
+    ASSERT_TRUE(p.OnUpdate(descending));
+    EXPECT_TRUE(p.OnEnd({TrackId("trk-1"), UnixTime(1090.0), track::TrackEndReason::kLost}).dead_reckoning);
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::predict
