@@ -619,17 +619,37 @@ struct AlertEngine::Impl {
     const CategoryPolicy& p = policy.For(c.category);
     for (int l : {kPre, kAlert}) {
       Level& L = s.level[l];
-      if (c.touching[l]) StopTouching(s, l, c);
-      if (!L.open) continue;
+      if (!L.open) {
+        if (c.touching[l]) StopTouching(s, l, c);
+        continue;
+      }
+      // What StopTouching and then this update give, with one look-up of the held
+      // entry and one change of its place among the releases.
       const bool touched_now = Touches(l, c, z, now);
       auto it = L.held.find(slot);
       Held* h = it == L.held.end() ? nullptr : &it->second;
-      if (touched_now && !h) h = &AppendHeld(L, slot, -kInf, reason, false);
+      const bool indexed = h && !h->touching;  // in by_release under (old_release, seq)
+      const double old_release = h ? h->release : -kInf;
+      if (c.touching[l]) {
+        c.touching[l] = false;
+        --L.touching;
+        if (h) {  // (always: a touching track is held)
+          h->release = std::max(h->release, s.last_decided + p.hold.value());
+          h->touching = false;
+        }
+      }
+      if (touched_now && !h) {
+        h = &L.held[slot];
+        *h = Held{-kInf, reason, ++last_held_seq, false};
+      }
       if (!h) continue;
-      Unindex(L, slot, *h);
       if (touched_now) h->release = std::max(h->release, now + p.hold.value());
       h->reason = reason;
       if (reason == EndReason::kThreatDestroyed) h->release = std::min(h->release, now + p.destroyed_hold.value());
+      if (indexed) {
+        if (h->release == old_release) continue;  // same place
+        L.by_release.erase({old_release, h->seq, slot});
+      }
       Index(L, slot, *h);
     }
     // Swap-remove from the members.
