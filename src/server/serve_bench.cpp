@@ -108,8 +108,10 @@ std::string KeyHex(int radar) {
   return buf;
 }
 
-// Writes sensors, keys and operators into `dir`; returns the config.
-ServeConfig MakeConfig(const fs::path& dir, bool durable) {
+// Writes sensors, keys and operators into `dir`; returns the config. The radars scan
+// every `radar_period_s` seconds: a feed must report each target at most once per scan,
+// as a real radar does (the tracker takes one plot per track per scan).
+ServeConfig MakeConfig(const fs::path& dir, bool durable, double radar_period_s) {
   fs::create_directories(dir);
   std::ofstream s(dir / "sensors.json");
   s << "[";
@@ -117,7 +119,7 @@ ServeConfig MakeConfig(const fs::path& dir, bool durable) {
     s << (r ? "," : "") << R"({"id":"R)" << r << R"(","type":"radar","lat":)" << RadarSite(r).lat
       << R"(,"lon":)" << RadarSite(r).lon
       << R"(,"alt_m":100,"sigma":{"range_m":50,"azimuth_deg":0.2,"elevation_deg":0.2},"max_range_m":150000,)"
-      << R"("period_s":1,"p_detect":0.95,"false_per_scan":0})";
+      << R"("period_s":)" << radar_period_s << R"(,"p_detect":0.95,"false_per_scan":0})";
   s << "]\n";
   s.close();
   std::ofstream k(dir / "keys.json");
@@ -309,9 +311,9 @@ struct BenchService {
   std::unique_ptr<Service> svc;
 };
 
-BenchService StartService(const std::string& name, bool durable) {
+BenchService StartService(const std::string& name, bool durable, double radar_period_s = 1.0) {
   BenchService b;
-  const ServeConfig c = MakeConfig(fs::temp_directory_path() / name, durable);
+  const ServeConfig c = MakeConfig(fs::temp_directory_path() / name, durable, radar_period_s);
   auto svc = Service::Create(c, *b.log);
   if (!svc.ok()) {
     std::fprintf(stderr, "service: %s\n", svc.status().message().c_str());
@@ -597,18 +599,21 @@ void RunSubscribers(size_t n, int alerts, double rate) {
 
 // ---- ingest ------------------------------------------------------------------------
 void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
-  BenchService bench = StartService("tocsin-serve-bench-ingest", durable);
+  // Pre-signed lines: `targets_n` targets, report times spread over 10 s from now
+  // (inside the 30 s replay window), each connection its own share of targets. Each
+  // target is reported once per radar scan: the radars scan as often as the feed
+  // reports each target (10 s x targets / lines), so there is one track per target.
+  const size_t total = lines_per_conn * conns;
+  const double span = 10.0;
+  const double scan_s = span * targets_n / static_cast<double>(std::max<size_t>(total, 1));
+  BenchService bench = StartService("tocsin-serve-bench-ingest", durable, scan_s);
   if (!bench.svc) return;
   Service& svc = *bench.svc;
   const auto ep = svc.endpoints();
-  // Pre-signed lines: `targets_n` targets, report times spread over 10 s from now
-  // (inside the 30 s replay window), each connection its own share of targets.
   const double t0 = WallNow() + 1;
   auto targets = MakeTargets(targets_n, t0, 2);
   Signer signer;
   std::vector<std::string> payload(conns);
-  const size_t total = lines_per_conn * conns;
-  const double span = 10.0;
   const auto g0 = SteadyClock::now();
   for (int k = 0; k < conns; ++k) {
     std::string& p = payload[k];
@@ -620,9 +625,9 @@ void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
     }
   }
   const double gen_s = std::chrono::duration<double>(SteadyClock::now() - g0).count();
-  std::printf("ingest: %d TCP connections x %zu signed lines (%d targets, 24 radars, %.0f MB; signing took %.1f s), "
-              "store %s\n",
-              conns, lines_per_conn, targets_n, conns * payload[0].size() / 1e6, gen_s,
+  std::printf("ingest: %d TCP connections x %zu signed lines (%d targets, 24 radars scanning every %.3f s, %.0f MB; "
+              "signing took %.1f s), store %s\n",
+              conns, lines_per_conn, targets_n, scan_s, conns * payload[0].size() / 1e6, gen_s,
               durable ? "SQLite WAL" : "memory");
   std::vector<std::thread> senders;
   std::atomic<int> finished{0};
