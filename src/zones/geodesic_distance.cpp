@@ -140,21 +140,19 @@ double PlanarDistances(const ZoneShape& shape, LatLon p, double kx, double ky,
   return best;
 }
 
-double DistanceOutside(const ZoneShape& shape, LatLon p) {
-  if (std::abs(p.lat) > 80) return DistanceFar(shape, p);
-  double ky = 0, kx = 0;
-  MetresPerDegree(p.lat, &ky, &kx);
-  thread_local std::vector<double> d2;
-  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
-  if (planar > kPlaneLimit) return DistanceFar(shape, p);
+// The candidate edges for refinement (those within the plane's error of the
+// least planar distance), nearest in the plane first, then refined: the least
+// refined distance over them. An edge whose lower bound is not below the least
+// so far cannot lower it (its refined distance is at least its true distance),
+// so it is skipped without changing the result.
+// REQUIRES: p outside the zone, |lat| <= 80; d2 holds PlanarDistances' output
+// and planar the square root of its least value, <= kPlaneLimit.
+double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, double planar,
+                    const std::vector<double>& d2) {
   const double rel = PlaneRelativeError(p.lat, planar);
   const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
   const double limit2 = limit * limit;
   const auto& edges = shape.edges();
-  // The candidate edges, nearest (in the plane) first. The result is the least
-  // refined distance over all of them; an edge whose lower bound is not below the
-  // least so far cannot lower it (its refined distance is at least its true
-  // distance), so it is skipped without changing the result.
   thread_local std::vector<std::pair<double, uint32_t>> near;
   near.clear();
   for (size_t i = 0; i < edges.size(); ++i)
@@ -178,6 +176,53 @@ double DistanceOutside(const ZoneShape& shape, LatLon p) {
   return best;
 }
 
+// Distance from p (outside the zone) to the zone.
+double DistanceOutside(const ZoneShape& shape, LatLon p) {
+  if (std::abs(p.lat) > 80) return DistanceFar(shape, p);
+  double ky = 0, kx = 0;
+  MetresPerDegree(p.lat, &ky, &kx);
+  thread_local std::vector<double> d2;
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  if (planar > kPlaneLimit) return DistanceFar(shape, p);
+  return RefinePlanar(shape, p, kx, ky, planar, d2);
+}
+
+// ZoneWithinDistance for p outside the zone, |lat| <= 80. shortcuts: answer
+// from the zone's box when it decides, and refine from this pass's planar
+// distances (the same values DistanceOutside would compute again); false: the
+// reference (every edge's planar distance, DistanceOutside near the threshold).
+bool WithinDistanceOutside(const ZoneShape& shape, LatLon p, double d, bool shortcuts) {
+  double ky = 0, kx = 0;
+  MetresPerDegree(p.lat, &ky, &kx);
+  if (shortcuts) {
+    // The least planar distance lies between the plane distances from p to the
+    // nearest and to the farthest point of the zone's box (every vertex is in the
+    // box; 1 mm to spare for rounding). When the farthest is within kPlaneLimit,
+    // FarWithin is never asked, and both tests below grow with the distance up to
+    // kPlaneLimit at |lat| <= 80; so when the box's bound passes one, the least
+    // planar distance passes it too, and the answer is the one the edges give.
+    const BoxLL& box = shape.bbox();
+    const double x0 = (box.min_lon - p.lon) * kx, x1 = (box.max_lon - p.lon) * kx;
+    const double y0 = (box.min_lat - p.lat) * ky, y1 = (box.max_lat - p.lat) * ky;
+    const double fx = std::max(std::abs(x0), std::abs(x1)), fy = std::max(std::abs(y0), std::abs(y1));
+    const double far = std::sqrt(fx * fx + fy * fy) + 1e-3;
+    if (far <= kPlaneLimit) {
+      if (far * (1 + PlaneRelativeError(p.lat, far)) + 0.5 <= d) return true;
+      const double nx = x0 > 0 ? x0 : (x1 < 0 ? -x1 : 0), ny = y0 > 0 ? y0 : (y1 < 0 ? -y1 : 0);
+      const double near = std::sqrt(nx * nx + ny * ny) - 1e-3;
+      if (near > 0 && near * (1 - PlaneRelativeError(p.lat, near)) - 0.5 > d) return false;
+    }
+  }
+  thread_local std::vector<double> d2;
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  if (planar > kPlaneLimit) return FarWithin(shape, p, d);
+  const double rel = PlaneRelativeError(p.lat, planar);
+  if (planar * (1 - rel) - 0.5 > d) return false;
+  if (planar * (1 + rel) + 0.5 <= d) return true;
+  if (!shortcuts) return DistanceOutside(shape, p) <= d;
+  return RefinePlanar(shape, p, kx, ky, planar, d2) <= d;
+}
+
 }  // namespace
 
 void MetresPerDegree(double lat, double* m_lat, double* m_lon) {
@@ -198,18 +243,21 @@ bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) {
   if (shape.edges().empty()) return false;
   if (shape.Contains(p.lon, p.lat)) return true;
   if (std::abs(p.lat) > 80) return FarWithin(shape, p, d);
-  double ky = 0, kx = 0;
-  MetresPerDegree(p.lat, &ky, &kx);
-  thread_local std::vector<double> d2;
-  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
-  if (planar > kPlaneLimit) return FarWithin(shape, p, d);
-  const double rel = PlaneRelativeError(p.lat, planar);
-  if (planar * (1 - rel) - 0.5 > d) return false;
-  if (planar * (1 + rel) + 0.5 <= d) return true;
-  return DistanceOutside(shape, p) <= d;
+  return WithinDistanceOutside(shape, p, d, true);
 }
 
-bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, double w) {
+bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d) {
+  if (shape.edges().empty()) return false;
+  if (shape.Contains(p.lon, p.lat)) return true;
+  if (std::abs(p.lat) > 80) return FarWithin(shape, p, d);
+  return WithinDistanceOutside(shape, p, d, false);
+}
+
+namespace {
+
+// PieceWithinDistance; reference: without the early exits among the search's
+// first samples (the reference for tests).
+bool PieceWithin(const ZoneShape& shape, const GeodesicPiece& piece, double w, bool reference) {
   if (shape.edges().empty()) return false;
   if (shape.Contains(piece.a.lon, piece.a.lat) || shape.Contains(piece.b.lon, piece.b.lat))
     return true;
@@ -227,12 +275,22 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
   // along the piece, so between two samples it is at least (fa + fb - gap) / 2
   // (with 1 m to spare for the refinement's rounding). Either way the answer
   // (best <= w) is the one the full search gives.
+  // The answer only asks whether the least is <= w, so the search also stops at
+  // the first of its first five samples within w (the least can only be lower).
   auto minimise = [&](double lo, double hi, double u0) {
-    double flo = exact_at(lo), fhi = exact_at(hi);
-    double best = std::min({flo, fhi, exact_at(u0)});
+    const bool stop = !reference;
+    double flo = exact_at(lo);
+    if (stop && flo <= w) return flo;
+    double fhi = exact_at(hi);
+    if (stop && fhi <= w) return fhi;
+    const double f0 = exact_at(u0);
+    if (stop && f0 <= w) return f0;
+    double best = std::min({flo, fhi, f0});
     const double r = (std::sqrt(5.0) - 1) / 2;
     double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
-    double fc = exact_at(c), fd = exact_at(d);
+    double fc = exact_at(c);
+    if (stop && fc <= w) return fc;
+    double fd = exact_at(d);
     best = std::min({best, fc, fd});
     auto floor_between = [&](double ua, double fa, double ub, double fb) {
       return (fa + fb - (ub - ua) * piece.length) / 2;
@@ -306,6 +364,16 @@ bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, dou
   // around the planar nearest point.
   const double window = (2000 + 10 * tol) / std::max(piece.length, 1.0);
   return minimise(std::max(0.0, best_u - window), std::min(1.0, best_u + window), best_u) <= w;
+}
+
+}  // namespace
+
+bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, double w) {
+  return PieceWithin(shape, piece, w, false);
+}
+
+bool PieceWithinDistanceReference(const ZoneShape& shape, const GeodesicPiece& piece, double w) {
+  return PieceWithin(shape, piece, w, true);
 }
 
 }  // namespace tocsin::zones::internal

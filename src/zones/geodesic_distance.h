@@ -32,6 +32,14 @@ struct GeodesicPiece {
 // Accurate to a few metres around the threshold.
 bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, double half_width);
 
+// ZoneWithinDistance and PieceWithinDistance without their shortcuts (here no
+// answer from the zone's box alone, the planar distances computed a second time
+// near the threshold, and the search along a piece takes all of its first five
+// samples even when one is within the width): the reference for tests; the
+// answers must be exactly the same.
+bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d);
+bool PieceWithinDistanceReference(const ZoneShape& shape, const GeodesicPiece& piece, double half_width);
+
 // Metres per degree of latitude and of longitude at a latitude (WGS84).
 void MetresPerDegree(double lat, double* m_lat, double* m_lon);
 

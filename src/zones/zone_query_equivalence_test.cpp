@@ -1,0 +1,78 @@
+// The zone queries' shortcuts (planar distances reused near the threshold, early
+// exits along a piece) against the reference computation (geodesic_distance.h
+// *Reference): on random points and corridor pieces around real zones
+// (ua-hromadas, il-areas), every within-distance answer must be the same,
+// including distances picked right at the exact distance's threshold.
+#include <gtest/gtest.h>
+
+#include <GeographicLib/Geodesic.hpp>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "zones/catalog.h"
+#include "zones/geodesic_distance.h"
+#include "zones/zone_shape.h"
+
+namespace tocsin::zones::internal {
+namespace {
+
+void CheckCatalog(const std::string& file, int zones_to_try, unsigned seed) {
+  const std::string path = std::string(TOCSIN_DATA_DIR) + "/zones/" + file;
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";
+  auto loaded = Catalog::LoadFile(path);
+  ASSERT_TRUE(loaded.ok()) << path;
+  const Catalog& catalog = loaded.value();
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<size_t> pick(0, catalog.zones().size() - 1);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const double widths[] = {0, 100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000};
+  int within = 0, outside = 0, piece_within = 0, piece_outside = 0, mismatches = 0;
+  for (int k = 0; k < zones_to_try && mismatches < 20; ++k) {
+    const ZoneShape shape(catalog.zones()[pick(rng)].geometry);
+    const BoxLL& box = shape.bbox();
+    for (int j = 0; j < 12; ++j) {
+      // A point in the zone's box grown by up to about 40 km each way.
+      const double grow = 0.4 * unit(rng);
+      const LatLon p{box.min_lat - grow + unit(rng) * (box.max_lat - box.min_lat + 2 * grow),
+                     box.min_lon - grow + unit(rng) * (box.max_lon - box.min_lon + 2 * grow)};
+      const double slow = DistanceToZone(shape, p);
+      std::vector<double> ds(std::begin(widths), std::end(widths));
+      for (double delta : {-2.0, -0.6, -0.4, 0.0, 0.4, 0.6, 2.0, 50.0}) ds.push_back(std::max(0.0, slow + delta));
+      for (double d : ds) {
+        const bool f = ZoneWithinDistance(shape, p, d), s = ZoneWithinDistanceReference(shape, p, d);
+        (s ? within : outside)++;
+        if (f != s) ++mismatches;
+        EXPECT_EQ(f, s) << file << " point " << p.lat << "," << p.lon << " d " << d;
+      }
+      // A corridor piece from p, up to 10 km long, in a random direction.
+      GeodesicPiece piece;
+      piece.a = p;
+      piece.azimuth_at_a = 360 * unit(rng) - 180;
+      piece.length = 10e3 * unit(rng);
+      GeographicLib::Geodesic::WGS84().Direct(p.lat, p.lon, piece.azimuth_at_a, piece.length, piece.b.lat,
+                                             piece.b.lon);
+      std::vector<double> ws = {0, 200, 1000, 3000, 5000, 10000, 30000};
+      for (double frac : {0.3, 0.7, 0.95, 1.0}) ws.push_back(std::max(0.0, slow * frac));
+      for (double w : ws) {
+        const bool f = PieceWithinDistance(shape, piece, w), s = PieceWithinDistanceReference(shape, piece, w);
+        (s ? piece_within : piece_outside)++;
+        if (f != s) ++mismatches;
+        EXPECT_EQ(f, s) << file << " piece from " << p.lat << "," << p.lon << " az " << piece.azimuth_at_a
+                        << " len " << piece.length << " w " << w;
+      }
+    }
+  }
+  // Both answers must have been exercised, or the comparison proves little.
+  EXPECT_GT(within, 100);
+  EXPECT_GT(outside, 100);
+  EXPECT_GT(piece_within, 100);
+  EXPECT_GT(piece_outside, 100);
+}
+
+TEST(ZoneQueryEquivalence, ShortcutsMatchReferenceNearHromadas) { CheckCatalog("ua-hromadas.geojson", 1000, 1); }
+
+TEST(ZoneQueryEquivalence, ShortcutsMatchReferenceNearIsraeliAreas) { CheckCatalog("il-areas.geojson", 1000, 2); }
+
+}  // namespace
+}  // namespace tocsin::zones::internal
