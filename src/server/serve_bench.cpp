@@ -210,34 +210,50 @@ double Metric(const std::string& text, const std::string& name) {
   return -1;
 }
 
-void PrintLatencyHistogram(const std::string& metrics) {
+// The decision-latency buckets in a /metrics text, in order.
+struct LatencyBucket {
+  std::string label;  // the `le` label
+  double le = 0;      // upper bound, s
+  double count = 0;   // cumulative
+};
+std::vector<LatencyBucket> LatencyBuckets(const std::string& metrics) {
   std::istringstream in(metrics);
-  std::string line, out;
-  double prev = 0;
+  std::string line;
+  std::vector<LatencyBucket> b;
   while (std::getline(in, line)) {
     if (line.rfind("tocsin_decision_latency_seconds_bucket", 0) != 0) continue;
     auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
-    const double v = std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
-    out += " le" + line.substr(q1 + 1, q2 - q1 - 1) + ":" + std::to_string(static_cast<long long>(v - prev));
-    prev = v;
+    const std::string le = line.substr(q1 + 1, q2 - q1 - 1);
+    b.push_back({le, le == "+Inf" ? INFINITY : std::stod(le), std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr)});
   }
-  const double count = Metric(metrics, "tocsin_decision_latency_seconds_count");
-  const double sum = Metric(metrics, "tocsin_decision_latency_seconds_sum");
-  std::printf("  server tocsin_decision_latency_seconds: %.0f reports, mean %.2f ms; per bucket:%s\n", count,
+  return b;
+}
+
+// Prints the server's decision-latency histogram of `metrics`, or with `since` (an
+// earlier /metrics text of the same server) only what was added after it.
+void PrintLatencyHistogram(const std::string& metrics, const std::string& since = "", const char* label = "") {
+  auto b = LatencyBuckets(metrics);
+  double count = Metric(metrics, "tocsin_decision_latency_seconds_count");
+  double sum = Metric(metrics, "tocsin_decision_latency_seconds_sum");
+  if (!since.empty()) {
+    const auto b0 = LatencyBuckets(since);
+    for (size_t i = 0; i < b.size() && i < b0.size(); ++i) b[i].count -= b0[i].count;
+    count -= Metric(since, "tocsin_decision_latency_seconds_count");
+    sum -= Metric(since, "tocsin_decision_latency_seconds_sum");
+  }
+  std::string out;
+  double prev = 0;
+  for (const auto& k : b) {
+    out += " le" + k.label + ":" + std::to_string(static_cast<long long>(k.count - prev));
+    prev = k.count;
+  }
+  std::printf("  server tocsin_decision_latency_seconds%s: %.0f reports, mean %.2f ms; per bucket:%s\n", label, count,
               count > 0 ? 1e3 * sum / count : 0.0, out.c_str());
   // Percentiles from the buckets (upper bound of the bucket holding the rank).
-  std::istringstream in2(metrics);
-  std::vector<std::pair<double, double>> b;
-  while (std::getline(in2, line)) {
-    if (line.rfind("tocsin_decision_latency_seconds_bucket", 0) != 0) continue;
-    auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
-    const std::string le = line.substr(q1 + 1, q2 - q1 - 1);
-    b.push_back({le == "+Inf" ? INFINITY : std::stod(le), std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr)});
-  }
   for (double p : {0.5, 0.99, 0.999})
-    for (auto& [le, c] : b)
-      if (c >= p * count) {
-        std::printf("  server decision latency p%g <= %g ms\n", p * 100, le * 1e3);
+    for (const auto& k : b)
+      if (k.count >= p * count) {
+        std::printf("  server decision latency%s p%g <= %g ms\n", label, p * 100, k.le * 1e3);
         break;
       }
 }
@@ -418,7 +434,8 @@ void RunLatency(int targets_n, int alerts, bool durable) {
               "processed (%.0f reports)\n",
               busiest, window_s, 100 * busiest / window_s, 1e6 * busiest / std::max(1.0, window_reports),
               window_reports);
-  PrintLatencyHistogram(after);
+  PrintLatencyHistogram(after, "", " (whole run, warm-up included: 1,000 tracks confirming at once)");
+  PrintLatencyHistogram(after, before, " (measured window only, 1,000 live tracks)");
   std::printf("  load average %.1f on %u cores\n", LoadAverage(), std::thread::hardware_concurrency());
   close(sse);
   close(op);
