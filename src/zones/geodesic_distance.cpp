@@ -239,18 +239,21 @@ double DistanceToZone(const ZoneShape& shape, LatLon p) {
   return DistanceOutside(shape, p);
 }
 
-bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) {
+namespace {
+
+bool ZoneWithin(const ZoneShape& shape, LatLon p, double d, bool shortcuts) {
   if (shape.edges().empty()) return false;
   if (shape.Contains(p.lon, p.lat)) return true;
   if (std::abs(p.lat) > 80) return FarWithin(shape, p, d);
-  return WithinDistanceOutside(shape, p, d, true);
+  return WithinDistanceOutside(shape, p, d, shortcuts);
 }
 
+}  // namespace
+
+bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) { return ZoneWithin(shape, p, d, true); }
+
 bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d) {
-  if (shape.edges().empty()) return false;
-  if (shape.Contains(p.lon, p.lat)) return true;
-  if (std::abs(p.lat) > 80) return FarWithin(shape, p, d);
-  return WithinDistanceOutside(shape, p, d, false);
+  return ZoneWithin(shape, p, d, /*shortcuts=*/false);
 }
 
 namespace {
