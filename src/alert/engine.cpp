@@ -454,14 +454,19 @@ struct AlertEngine::Impl {
   // takes the release of the last decision it touched (the zone's last one).
   void StopTouching(ZoneState& s, int l, Contribution& c) {
     Level& L = s.level[l];
-    c.touching[l] = false;
-    --L.touching;
     auto it = L.held.find(c.track);
-    if (it == L.held.end()) return;  // cannot happen: a touching track is held
-    Held& h = it->second;
-    h.release = std::max(h.release, s.last_decided + policy.For(c.category).hold.value());
-    h.touching = false;
-    Index(L, c.track, h);
+    Held* h = it == L.held.end() ? nullptr : &it->second;
+    UnsetTouching(s, l, c, h);
+    if (h) Index(L, c.track, *h);
+  }
+  // StopTouching with c's held entry h already found (nullptr: none, which cannot
+  // happen for a touching track); h is left out of the release index for the caller.
+  void UnsetTouching(ZoneState& s, int l, Contribution& c, Held* h) {
+    c.touching[l] = false;
+    --s.level[l].touching;
+    if (!h) return;
+    h->release = std::max(h->release, s.last_decided + policy.For(c.category).hold.value());
+    h->touching = false;
   }
 
   void Emit(AlertEventKind kind, const Level& L, ZoneIndex z, double now, EndReason reason,
@@ -630,14 +635,7 @@ struct AlertEngine::Impl {
       Held* h = it == L.held.end() ? nullptr : &it->second;
       const bool indexed = h && !h->touching;  // in by_release under (old_release, seq)
       const double old_release = h ? h->release : -kInf;
-      if (c.touching[l]) {
-        c.touching[l] = false;
-        --L.touching;
-        if (h) {  // (always: a touching track is held)
-          h->release = std::max(h->release, s.last_decided + p.hold.value());
-          h->touching = false;
-        }
-      }
+      if (c.touching[l]) UnsetTouching(s, l, c, h);
       if (touched_now && !h) {
         h = &L.held[slot];
         *h = Held{-kInf, reason, ++last_held_seq, false};
