@@ -32,6 +32,10 @@ class Classifier {
   // use the ballistic motion models.
   bool ballistic_like(const TrackerConfig& c) const;
 
+  bool category_is_unknown(const TrackerConfig& c) const {
+    double conf = 0.0;
+    return category(c, &conf) == ThreatCategory::kUnknown;
+  }
   double max_speed() const { return max_speed_; }
   double max_alt() const { return max_alt_; }
 

@@ -180,6 +180,36 @@ TEST(Tracker, DeletesAfterSilence) {
   EXPECT_EQ(tracker.live_tracks(), 0u);
 }
 
+// Regression (gaza-rockets): 3-4 plots of different rockets of a barrage make a
+// confirmed "track" at 400-2,800 m/s that is never updated again and has no class yet;
+// it stayed alive (and alerting) for confirmed_silence_s = 90 s. Nothing that fast
+// loiters unseen: it ends after the ballistic silence.
+TEST(Tracker, UnclassifiedFastTrackStarvedAfterConfirmationEndsAtTheBallisticSilence) {
+  // A coarse radar far away: four plots leave the velocity too vague to classify.
+  auto radar = testing::Radar3d("R1", kLat, kLon, 2.0);
+  radar.sigma.azimuth_deg = 1.0;
+  radar.sigma.elevation_deg = 1.0;
+  ingest::SensorIndex sensors({radar});
+  TrackerConfig cfg;
+  Recorder rec;
+  Tracker tracker(sensors, cfg, rec);
+  const auto& d = sensors.sensors()[0];
+  std::mt19937_64 rng(7);
+  const int plots = cfg.confirm_m_fast;
+  for (int k = 0; k < plots; ++k) {
+    tracker.Process(Plot(d, Local(kLat, kLon, 60000.0 + 3000.0 * k, 0, 5000), kT0 + 2 * k, &rng));
+  }
+  ASSERT_FALSE(rec.updates.empty());
+  ASSERT_EQ(rec.updates.back().category, ThreatCategory::kUnknown) << "the case needs a track with no class yet";
+  const double last = kT0 + 2 * (plots - 1);
+  ASSERT_LT(cfg.ballistic_silence_s + 2, cfg.confirmed_silence_s);
+  tracker.Advance(UnixTime(last + cfg.ballistic_silence_s - 2));
+  EXPECT_TRUE(rec.ends.empty());
+  tracker.Advance(UnixTime(last + cfg.ballistic_silence_s + 2));
+  ASSERT_EQ(rec.ends.size(), 1u) << "a 1,500 m/s track silent for " << cfg.ballistic_silence_s + 2 << " s still lives";
+  EXPECT_EQ(rec.ends[0].id, rec.updates.back().id);
+}
+
 // A drone heard by two acoustic sensors: the bearings triangulate a track that then
 // follows the drone with bearing-only updates.
 TEST(Tracker, AcousticBearingsTriangulateAndTrack) {
