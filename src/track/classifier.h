@@ -32,6 +32,7 @@ class Classifier {
   // use the ballistic motion models.
   bool ballistic_like(const TrackerConfig& c) const;
 
+  // True while category() would say unknown (no kinematic samples, no hints).
   bool category_is_unknown(const TrackerConfig& c) const {
     double conf = 0.0;
     return category(c, &conf) == ThreatCategory::kUnknown;

@@ -672,10 +672,11 @@ void Tracker::Impl::Sweep() {
     // An unclassified 3D track faster than any air-breather cannot loiter unseen: it
     // ends as soon as a ballistic track would (gaza-rockets: 3-4 plots of different
     // rockets, confirmed at 400-2,800 m/s and never updated again, alerted for 90 s).
-    const double fast_silence = std::max(config.ballistic_silence_s, config.confirmed_silence_periods * t.last_period);
     const bool unclassified_fast = t.alt_known && t.imm.x().tail<3>().norm() > config.ballistic_speed_mps &&
                                    t.cls.category_is_unknown(config);
-    if (silence > (unclassified_fast ? fast_silence : std::max(config.confirmed_silence_s, config.confirmed_silence_periods * t.last_period))) {
+    const double allowed = std::max(unclassified_fast ? config.ballistic_silence_s : config.confirmed_silence_s,
+                                    config.confirmed_silence_periods * t.last_period);
+    if (silence > allowed) {
       EndTrack(ti, TrackEndReason::kLost, true);
     }
   }
