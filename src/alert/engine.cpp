@@ -266,6 +266,9 @@ struct AlertEngine::Impl {
   };
   std::vector<PieceWindow> piece_windows;
   std::vector<std::pair<ZoneIndex, std::uint32_t>> zone_hits;
+  // ComputeZones: concentric discs' radii, and per piece its disc's place among them (-1: none).
+  std::vector<Metres> ring_radii;
+  std::vector<int> ring_of_piece;
   // A track's next contributions (Recompute); after ApplyZones, its previous ones.
   std::vector<std::pair<ZoneIndex, Contribution>> next_zones;
 
@@ -327,8 +330,27 @@ struct AlertEngine::Impl {
     // (zone, piece) pairs, sorted by zone: cheaper to sort than whole contributions.
     piece_windows.clear();
     zone_hits.clear();
-    for (const auto& piece : d.areas) {
-      auto hit = Query(piece.shape);
+    // The discs around the first valid disc's centre (a danger of unknown heading is
+    // rings around the track) in one catalog pass: ZonesWithinEach gives each disc
+    // exactly what Query (ZonesWithin) would.
+    ring_radii.clear();
+    ring_of_piece.assign(d.areas.size(), -1);
+    const LatLon* ring_centre = nullptr;
+    for (size_t i = 0; i < d.areas.size(); ++i) {
+      const auto* disc = std::get_if<Disc>(&d.areas[i].shape);
+      if (!disc || !ValidPoint(disc->centre) || !Finite(disc->radius.value()) || disc->radius.value() < 0) continue;
+      if (!ring_centre) ring_centre = &disc->centre;
+      if (disc->centre.lat != ring_centre->lat || disc->centre.lon != ring_centre->lon) continue;
+      ring_of_piece[i] = static_cast<int>(ring_radii.size());
+      ring_radii.push_back(disc->radius);
+    }
+    std::vector<std::vector<ZoneIndex>> ring_hits;
+    if (ring_radii.size() >= 2) ring_hits = catalog.ZonesWithinEach(*ring_centre, ring_radii);
+    for (size_t i = 0; i < d.areas.size(); ++i) {
+      const auto& piece = d.areas[i];
+      std::optional<std::vector<ZoneIndex>> hit;
+      if (ring_of_piece[i] >= 0 && !ring_hits.empty()) hit = std::move(ring_hits[ring_of_piece[i]]);
+      else hit = Query(piece.shape);
       if (!hit) {
         ++stats.bad_pieces;
         widen = true;

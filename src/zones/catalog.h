@@ -85,6 +85,10 @@ class Catalog {
   Metres DistanceTo(ZoneIndex zone, LatLon p) const;
   // Zones whose distance to the point is <= distance (0 m: containing zones only).
   std::vector<ZoneIndex> ZonesWithin(LatLon p, Metres distance) const;
+  // ZonesWithin(p, distances[k]) for every k, in one pass over the zones: out[k] is
+  // exactly what ZonesWithin(p, distances[k]) returns. Cheaper than separate calls
+  // for concentric discs (the rings of a danger of unknown heading).
+  std::vector<std::vector<ZoneIndex>> ZonesWithinEach(LatLon p, std::span<const Metres> distances) const;
   // Zones that intersect the polygon (touching counts).
   std::vector<ZoneIndex> ZonesTouching(const Polygon& area) const;
   // Zones that come within half_width of the polyline (a corridor around it).

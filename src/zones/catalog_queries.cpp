@@ -82,6 +82,37 @@ std::vector<ZoneIndex> Catalog::ZonesWithin(LatLon p, Metres distance) const {
   return out;
 }
 
+std::vector<std::vector<ZoneIndex>> Catalog::ZonesWithinEach(LatLon p, std::span<const Metres> distances) const {
+  const size_t n = distances.size();
+  std::vector<std::vector<ZoneIndex>> out(n);
+  if (!IsValidLatLon(p.lat, p.lon)) return out;
+  // Per distance: its value (< 0 when ZonesWithin would return nothing) and the box
+  // ZonesWithin would search; the widest box is searched once.
+  std::vector<double> ds(n, -1);
+  std::vector<BgBox> boxes(n);
+  double widest = -1;
+  for (size_t k = 0; k < n; ++k) {
+    const double d = distances[k].value();
+    if (!(d >= 0)) continue;
+    ds[k] = d;
+    boxes[k] = ExpandedBox(p.lon, p.lat, p.lon, p.lat, d);
+    widest = std::max(widest, d);
+  }
+  if (widest < 0) return out;
+  std::vector<double> asked(n);
+  std::vector<char> within(n);
+  for (ZoneIndex z : impl_->Candidates(ExpandedBox(p.lon, p.lat, p.lon, p.lat, widest))) {
+    const auto& s = impl_->shapes[z];
+    const BgBox zone_box({s.bbox().min_lon, s.bbox().min_lat}, {s.bbox().max_lon, s.bbox().max_lat});
+    // The distances whose own search would have found this zone (the R-tree's test).
+    for (size_t k = 0; k < n; ++k) asked[k] = ds[k] >= 0 && bg::intersects(zone_box, boxes[k]) ? ds[k] : -1;
+    internal::ZoneWithinDistances(s, p, asked, within);
+    for (size_t k = 0; k < n; ++k)
+      if (asked[k] >= 0 && within[k]) out[k].push_back(z);
+  }
+  return out;
+}
+
 std::vector<ZoneIndex> Catalog::ZonesTouching(const Polygon& area) const {
   std::vector<ZoneIndex> out;
   if (area.outer.size() < 3) return out;

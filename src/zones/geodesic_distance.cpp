@@ -24,8 +24,10 @@ double PlaneRelativeError(double lat, double d) {
 }
 
 // Exact distance from p to the edge, by Newton steps on the edge parameter
-// starting at t0. Returns the least distance seen.
-double RefineOnEdge(LatLon p, const Edge& e, double t0) {
+// starting at t0. Returns the least distance seen. With stop_at, it returns as soon
+// as a distance seen is <= stop_at: whether the result is <= stop_at is then the
+// same as without it (the least can only be lower), the value is not.
+double RefineOnEdge(LatLon p, const Edge& e, double t0, double stop_at = -kInf) {
   const Geodesic& g = Geodesic::WGS84();
   double t = std::clamp(t0, 0.0, 1.0), best = kInf;
   for (int iter = 0; iter < 8; ++iter) {
@@ -33,7 +35,7 @@ double RefineOnEdge(LatLon p, const Edge& e, double t0) {
     double s12 = 0, azi1 = 0, azi2 = 0;
     g.Inverse(p.lat, p.lon, qlat, qlon, s12, azi1, azi2);
     best = std::min(best, s12);
-    if (s12 < 1e-3) break;
+    if (s12 < 1e-3 || s12 <= stop_at) break;
     double mlat = 0, mlon = 0;
     MetresPerDegree(qlat, &mlat, &mlon);
     const double east = (e.x2 - e.x1) * mlon, north = (e.y2 - e.y1) * mlat;
@@ -48,17 +50,6 @@ double RefineOnEdge(LatLon p, const Edge& e, double t0) {
     t = next;
   }
   return best;
-}
-
-// An upper bound of the length of an edge (straight in lon/lat) on the ellipsoid,
-// with 1% to spare: the largest metres-per-degree along it, per axis.
-double EdgeLengthBound(const Edge& e) {
-  const double hi = std::max(std::abs(e.y1), std::abs(e.y2));
-  const double lo = (e.y1 < 0) != (e.y2 < 0) ? 0.0 : std::min(std::abs(e.y1), std::abs(e.y2));
-  double mlat = 0, mlon = 0, mlat2 = 0, mlon2 = 0;
-  MetresPerDegree(hi, &mlat, &mlon);
-  MetresPerDegree(lo, &mlat2, &mlon2);
-  return std::hypot((e.x2 - e.x1) * std::max(mlon, mlon2), (e.y2 - e.y1) * std::max(mlat, mlat2)) * 1.01;
 }
 
 // Far away (or near the poles): bound each edge by its endpoints' exact distances.
@@ -166,7 +157,7 @@ double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, doub
       // Every point of the edge is at least (chord_a + chord_b - length) / 2 away.
       const double chords = ChordLowerBound(pe, shape.edge_end(2 * size_t{i})) +
                             ChordLowerBound(pe, shape.edge_end(2 * size_t{i} + 1));
-      if (chords / 2 >= best && (chords - EdgeLengthBound(e)) / 2 >= best) continue;
+      if (chords / 2 >= best && (chords - shape.edge_length_bound(i)) / 2 >= best) continue;
     }
     double t = 0;
     PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
@@ -174,6 +165,36 @@ double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, doub
     best = std::min(best, RefineOnEdge(p, e, t));
   }
   return best;
+}
+
+// RefinePlanar(shape, p, kx, ky, planar, d2) <= d, without its value: the same
+// candidate edges, refined until one comes within d. RefinePlanar's least is <= d
+// exactly when some candidate's refined distance is (a candidate it skips has a
+// lower bound not below a distance it refined), so the order does not matter;
+// `nearest` (the edge of the least planar distance) goes first as the likeliest.
+// A candidate whose lower bound is above d cannot come within d and is skipped, and
+// each refinement stops at its first distance <= d (RefineOnEdge's stop_at).
+// REQUIRES: as RefinePlanar; d2[nearest] is the least of d2.
+bool RefinePlanarWithin(const ZoneShape& shape, LatLon p, double kx, double ky, double planar,
+                        const std::vector<double>& d2, size_t nearest, double d) {
+  const double rel = PlaneRelativeError(p.lat, planar);
+  const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
+  const double limit2 = limit * limit;
+  const auto& edges = shape.edges();
+  const Ecef pe = ToEcef(p.lat, p.lon);
+  auto comes_within = [&](size_t i) {
+    const double chords = ChordLowerBound(pe, shape.edge_end(2 * i)) + ChordLowerBound(pe, shape.edge_end(2 * i + 1));
+    if ((chords - shape.edge_length_bound(i)) / 2 > d) return false;
+    const Edge& e = edges[i];
+    double t = 0;
+    PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
+                      (e.y2 - p.lat) * ky, &t);
+    return RefineOnEdge(p, e, t, d) <= d;
+  };
+  if (comes_within(nearest)) return true;
+  for (size_t i = 0; i < edges.size(); ++i)
+    if (i != nearest && d2[i] <= limit2 && comes_within(i)) return true;
+  return false;
 }
 
 // Distance from p (outside the zone) to the zone.
@@ -214,13 +235,39 @@ bool WithinDistanceOutside(const ZoneShape& shape, LatLon p, double d, bool shor
     }
   }
   thread_local std::vector<double> d2;
-  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  double planar = 0;
+  size_t nearest = 0;
+  if (!shortcuts) {
+    planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
+  } else {
+    // PlanarDistances' pass, stopped at the first edge whose planar distance passes
+    // the "certainly within" test below: that test (like the sqrt, the error bound
+    // and every rounding in them) does not decrease with the distance, so the least
+    // planar distance, which is no larger, passes it too; and it is then within
+    // kPlaneLimit, where the "certainly farther" test cannot pass. The answer is true
+    // either way.
+    const auto& edges = shape.edges();
+    d2.resize(edges.size());
+    double best2 = kInf;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const Edge& e = edges[i];
+      const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky,
+                                         (e.x2 - p.lon) * kx, (e.y2 - p.lat) * ky);
+      d2[i] = v;
+      if (v < best2) {
+        best2 = v, nearest = i;
+        const double pl = std::sqrt(v);
+        if (pl <= kPlaneLimit && pl * (1 + PlaneRelativeError(p.lat, pl)) + 0.5 <= d) return true;
+      }
+    }
+    planar = std::sqrt(best2);
+  }
   if (planar > kPlaneLimit) return FarWithin(shape, p, d);
   const double rel = PlaneRelativeError(p.lat, planar);
   if (planar * (1 - rel) - 0.5 > d) return false;
   if (planar * (1 + rel) + 0.5 <= d) return true;
   if (!shortcuts) return DistanceOutside(shape, p) <= d;
-  return RefinePlanar(shape, p, kx, ky, planar, d2) <= d;
+  return RefinePlanarWithin(shape, p, kx, ky, planar, d2, nearest, d);
 }
 
 }  // namespace
@@ -231,6 +278,15 @@ void MetresPerDegree(double lat, double* m_lat, double* m_lon) {
   const double w = std::sqrt(1 - e2 * s * s);
   *m_lat = a * (1 - e2) / (w * w * w) * kDeg;
   *m_lon = a / w * std::cos(lat * kDeg) * kDeg;
+}
+
+double EdgeLengthBound(const Edge& e) {
+  const double hi = std::max(std::abs(e.y1), std::abs(e.y2));
+  const double lo = (e.y1 < 0) != (e.y2 < 0) ? 0.0 : std::min(std::abs(e.y1), std::abs(e.y2));
+  double mlat = 0, mlon = 0, mlat2 = 0, mlon2 = 0;
+  MetresPerDegree(hi, &mlat, &mlon);
+  MetresPerDegree(lo, &mlat2, &mlon2);
+  return std::hypot((e.x2 - e.x1) * std::max(mlon, mlon2), (e.y2 - e.y1) * std::max(mlat, mlat2)) * 1.01;
 }
 
 double DistanceToZone(const ZoneShape& shape, LatLon p) {
@@ -251,6 +307,73 @@ bool ZoneWithin(const ZoneShape& shape, LatLon p, double d, bool shortcuts) {
 }  // namespace
 
 bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d) { return ZoneWithin(shape, p, d, true); }
+
+void ZoneWithinDistances(const ZoneShape& shape, LatLon p, std::span<const double> ds, std::span<char> within) {
+  const size_t n = ds.size();
+  // Catalog::ZonesWithin's and ZoneWithin's preamble, then WithinDistanceOutside's
+  // steps (with shortcuts) for each distance still open, in the same order. Only its
+  // early stop of the pass over the edges is left out: the pass is done once, in
+  // full, and its "certainly within" test below answers what that stop would.
+  const bool empty = shape.edges().empty();
+  const bool inside = !empty && shape.Contains(p.lon, p.lat);
+  thread_local std::vector<size_t> open;
+  open.clear();
+  for (size_t k = 0; k < n; ++k) {
+    if (!(ds[k] >= 0)) continue;
+    if (ds[k] == 0) within[k] = inside;
+    else if (empty || inside) within[k] = !empty;
+    else if (std::abs(p.lat) > 80) within[k] = FarWithin(shape, p, ds[k]);
+    else open.push_back(k);
+  }
+  if (open.empty()) return;
+  double ky = 0, kx = 0;
+  MetresPerDegree(p.lat, &ky, &kx);
+  const BoxLL& box = shape.bbox();
+  const double x0 = (box.min_lon - p.lon) * kx, x1 = (box.max_lon - p.lon) * kx;
+  const double y0 = (box.min_lat - p.lat) * ky, y1 = (box.max_lat - p.lat) * ky;
+  const double fx = std::max(std::abs(x0), std::abs(x1)), fy = std::max(std::abs(y0), std::abs(y1));
+  const double far = std::sqrt(fx * fx + fy * fy) + 1e-3;
+  const double nx = x0 > 0 ? x0 : (x1 < 0 ? -x1 : 0), ny = y0 > 0 ? y0 : (y1 < 0 ? -y1 : 0);
+  const double near = std::sqrt(nx * nx + ny * ny) - 1e-3;
+  size_t still = 0;
+  for (size_t k : open) {
+    const double d = ds[k];
+    if (far <= kPlaneLimit) {
+      if (far * (1 + PlaneRelativeError(p.lat, far)) + 0.5 <= d) {
+        within[k] = true;
+        continue;
+      }
+      if (near > 0 && near * (1 - PlaneRelativeError(p.lat, near)) - 0.5 > d) {
+        within[k] = false;
+        continue;
+      }
+    }
+    open[still++] = k;
+  }
+  open.resize(still);
+  if (open.empty()) return;
+  thread_local std::vector<double> d2;
+  const auto& edges = shape.edges();
+  d2.resize(edges.size());
+  double best2 = kInf;
+  size_t nearest = 0;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const Edge& e = edges[i];
+    const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
+                                       (e.y2 - p.lat) * ky);
+    d2[i] = v;
+    if (v < best2) best2 = v, nearest = i;
+  }
+  const double planar = std::sqrt(best2);
+  const double rel = PlaneRelativeError(p.lat, planar);
+  for (size_t k : open) {
+    const double d = ds[k];
+    if (planar > kPlaneLimit) within[k] = FarWithin(shape, p, d);
+    else if (planar * (1 - rel) - 0.5 > d) within[k] = false;
+    else if (planar * (1 + rel) + 0.5 <= d) within[k] = true;
+    else within[k] = RefinePlanarWithin(shape, p, kx, ky, planar, d2, nearest, d);
+  }
+}
 
 bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d) {
   return ZoneWithin(shape, p, d, /*shortcuts=*/false);
@@ -348,6 +471,37 @@ bool PieceWithin(const ZoneShape& shape, const GeodesicPiece& piece, double w, b
   const double min_x = std::min(ax, bx) - margin, max_x = std::max(ax, bx) + margin;
   const double min_y = std::min(ay, by) - margin, max_y = std::max(ay, by) + margin;
   const double inside2 = (w - tol) > 0 ? (w - tol) * (w - tol) : -1;
+  if (!reference) {
+    // Answers the pass over the edges below would give, from the zone's box and
+    // anchor (1 mm to spare for rounding, where a bound is compared):
+    // - every edge lies in the zone's box (the plane is linear in lon/lat), so a
+    //   box outside the pass's window [min_x, max_x] x [min_y, max_y] leaves no
+    //   edge in it, and a box farther than the margin from the piece leaves none
+    //   within the margin: either way the least distance found exceeds w + tol.
+    // - the anchor, when inside the zone and within w - tol of the piece: the piece
+    //   (its ends are outside) either crosses the boundary or, from its point
+    //   nearest the anchor, the boundary lies on the way to the anchor; either way
+    //   an edge is within w - tol of it.
+    const BoxLL& box = shape.bbox();
+    const double rx0 = (box.min_lon - m.lon) * kx, rx1 = (box.max_lon - m.lon) * kx;
+    const double ry0 = (box.min_lat - m.lat) * ky, ry1 = (box.max_lat - m.lat) * ky;
+    if (rx1 < min_x || rx0 > max_x || ry1 < min_y || ry0 > max_y) return false;
+    auto in_box = [&](double x, double y) { return x >= rx0 && x <= rx1 && y >= ry0 && y <= ry1; };
+    if (!in_box(ax, ay) && !in_box(bx, by)) {
+      double ta = 0, tb = 0;
+      const double to_box2 = std::min({SegmentSegmentDist2(ax, ay, bx, by, rx0, ry0, rx1, ry0, &ta, &tb),
+                                       SegmentSegmentDist2(ax, ay, bx, by, rx1, ry0, rx1, ry1, &ta, &tb),
+                                       SegmentSegmentDist2(ax, ay, bx, by, rx1, ry1, rx0, ry1, &ta, &tb),
+                                       SegmentSegmentDist2(ax, ay, bx, by, rx0, ry1, rx0, ry0, &ta, &tb)});
+      if (std::sqrt(to_box2) - 1e-3 > margin) return false;
+    }
+    const double sure = w - tol - 1e-3;
+    if (shape.anchor_inside() && sure > 0) {
+      const LatLon c = shape.anchor();
+      const double cx = (c.lon - m.lon) * kx, cy = (c.lat - m.lat) * ky;
+      if (PointSegmentDist2(cx, cy, ax, ay, bx, by) <= sure * sure) return true;
+    }
+  }
   double best2 = kInf, best_u = 0;
   shape.ForEachEdgeNearLat(m.lat + min_y / ky, m.lat + max_y / ky, [&](const Edge& e) {
     const double x1 = (e.x1 - m.lon) * kx, y1 = (e.y1 - m.lat) * ky;

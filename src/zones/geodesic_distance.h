@@ -10,6 +10,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <span>
+
 #include "core/geo.h"
 #include "zones/zone_shape.h"
 
@@ -20,6 +22,12 @@ double DistanceToZone(const ZoneShape& shape, LatLon p);
 
 // distance(p, zone) <= d, computed exactly only near the threshold.
 bool ZoneWithinDistance(const ZoneShape& shape, LatLon p, double d);
+
+// within[k] = ZoneWithinDistance(shape, p, d[k]) for every d[k] >= 0 (0: p inside
+// the zone, as Catalog::ZonesWithin asks it); within[k] is left alone for other d[k].
+// The parts that do not depend on the distance (the box, the pass over the edges)
+// are computed once. REQUIRES: within.size() >= d.size().
+void ZoneWithinDistances(const ZoneShape& shape, LatLon p, std::span<const double> d, std::span<char> within);
 
 // A piece of a geodesic polyline, at most a few tens of km long.
 struct GeodesicPiece {
@@ -33,14 +41,20 @@ struct GeodesicPiece {
 bool PieceWithinDistance(const ZoneShape& shape, const GeodesicPiece& piece, double half_width);
 
 // ZoneWithinDistance and PieceWithinDistance without their shortcuts (here no
-// answer from the zone's box alone, the planar distances computed a second time
-// near the threshold, and the search along a piece takes all of its first five
-// samples even when one is within the width): the reference for tests; the
-// answers must be exactly the same.
+// answer from the zone's box alone, the pass over the edges not stopped early, the
+// planar distances computed a second time and the nearest edges refined to the
+// exact least distance near the threshold; a piece is not answered from the zone's
+// box or anchor, and its search takes all of its first five samples even when one
+// is within the width): the reference for tests; the answers must be exactly the same.
 bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d);
 bool PieceWithinDistanceReference(const ZoneShape& shape, const GeodesicPiece& piece, double half_width);
 
 // Metres per degree of latitude and of longitude at a latitude (WGS84).
 void MetresPerDegree(double lat, double* m_lat, double* m_lon);
+
+// An upper bound of the length of an edge (straight in lon/lat) on the ellipsoid,
+// with 1% to spare: the largest metres-per-degree along it, per axis. ZoneShape
+// keeps it per edge (ZoneShape::edge_length_bound).
+double EdgeLengthBound(const Edge& e);
 
 }  // namespace tocsin::zones::internal

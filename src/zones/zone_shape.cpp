@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "zones/geodesic_distance.h"
+
 namespace tocsin::zones::internal {
 
 Ecef ToEcef(double lat, double lon) {
@@ -24,9 +26,11 @@ ZoneShape::ZoneShape(const MultiPolygon& geometry) {
     for (const Ring& h : p.holes) add_ring(h);
   }
   ends_.reserve(2 * edges_.size());
+  length_bounds_.reserve(edges_.size());
   for (const Edge& e : edges_) {
     ends_.push_back(ToEcef(e.y1, e.x1));
     ends_.push_back(ToEcef(e.y2, e.x2));
+    length_bounds_.push_back(EdgeLengthBound(e));
   }
   if (edges_.empty()) {
     band_start_.assign(2, 0);

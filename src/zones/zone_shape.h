@@ -37,6 +37,8 @@ class ZoneShape {
   const std::vector<Edge>& edges() const { return edges_; }
   // The Cartesian positions of edge i's start (2 i) and end (2 i + 1).
   const Ecef& edge_end(size_t k) const { return ends_[k]; }
+  // EdgeLengthBound(edges()[i]) (geodesic_distance.h), computed once.
+  double edge_length_bound(size_t i) const { return length_bounds_[i]; }
 
   // Even-odd rule over every ring (holes excluded), straight edges in lon/lat.
   // Points exactly on the boundary may go either way.
@@ -86,6 +88,7 @@ class ZoneShape {
   double radius_ = INFINITY;
   std::vector<Edge> edges_;
   std::vector<Ecef> ends_;  // 2 per edge
+  std::vector<double> length_bounds_;  // 1 per edge
   int bands_ = 1;
   double inv_band_h_ = 0;
   std::vector<uint32_t> band_start_;  // bands_ + 1 offsets into band_edges_
