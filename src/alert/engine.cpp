@@ -273,10 +273,13 @@ struct AlertEngine::Impl {
   std::vector<std::pair<ZoneIndex, Contribution>> next_zones;
 
   // ---- geometry -------------------------------------------------------------
+  static bool Placeable(const Disc& d) {
+    return ValidPoint(d.centre) && Finite(d.radius.value()) && d.radius.value() >= 0;
+  }
   // Zones reached by one piece; nullopt when the piece cannot be placed.
   std::optional<std::vector<ZoneIndex>> Query(const AreaShape& shape) const {
     if (const auto* d = std::get_if<Disc>(&shape)) {
-      if (!ValidPoint(d->centre) || !Finite(d->radius.value()) || d->radius.value() < 0) return std::nullopt;
+      if (!Placeable(*d)) return std::nullopt;
       return catalog.ZonesWithin(d->centre, d->radius);
     }
     if (const auto* c = std::get_if<Corridor>(&shape)) {
@@ -338,7 +341,7 @@ struct AlertEngine::Impl {
     const LatLon* ring_centre = nullptr;
     for (size_t i = 0; i < d.areas.size(); ++i) {
       const auto* disc = std::get_if<Disc>(&d.areas[i].shape);
-      if (!disc || !ValidPoint(disc->centre) || !Finite(disc->radius.value()) || disc->radius.value() < 0) continue;
+      if (!disc || !Placeable(*disc)) continue;
       if (!ring_centre) ring_centre = &disc->centre;
       if (disc->centre.lat != ring_centre->lat || disc->centre.lon != ring_centre->lon) continue;
       ring_of_piece[i] = static_cast<int>(ring_radii.size());
