@@ -23,6 +23,11 @@ double PlaneRelativeError(double lat, double d) {
   return (std::abs(std::tan(lat * kDeg)) + 0.5) * d / kEarthRadius * 1.5 + 1e-6;
 }
 
+// What a planar distance x (metres, <= kPlaneLimit, rel = PlaneRelativeError for it)
+// says for sure about the true distance against d, with 0.5 m for rounding.
+bool PlaneSaysWithin(double x, double rel, double d) { return x * (1 + rel) + 0.5 <= d; }
+bool PlaneSaysFarther(double x, double rel, double d) { return x * (1 - rel) - 0.5 > d; }
+
 // Exact distance from p to the edge, by Newton steps on the edge parameter
 // starting at t0. Returns the least distance seen. With stop_at, it returns as soon
 // as a distance seen is <= stop_at: whether the result is <= stop_at is then the
@@ -115,9 +120,12 @@ bool FarWithin(const ZoneShape& shape, LatLon p, double d) {
   return DistanceFar(shape, p) <= d;
 }
 
-// Squared planar distances (tangent plane at p) from p to every edge, and the least.
+// Squared planar distances (tangent plane at p) from p to every edge, and the least;
+// *nearest (if given) gets the index of the first edge at the least. With
+// stop_within >= 0 the pass stops at the first least so far (within kPlaneLimit)
+// that PlaneSaysWithin stop_within; d2 is then only partly filled.
 double PlanarDistances(const ZoneShape& shape, LatLon p, double kx, double ky,
-                       std::vector<double>* d2) {
+                       std::vector<double>* d2, size_t* nearest = nullptr, double stop_within = -1) {
   const auto& edges = shape.edges();
   d2->resize(edges.size());
   double best = kInf;
@@ -126,9 +134,43 @@ double PlanarDistances(const ZoneShape& shape, LatLon p, double kx, double ky,
     const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky,
                                        (e.x2 - p.lon) * kx, (e.y2 - p.lat) * ky);
     (*d2)[i] = v;
-    best = std::min(best, v);
+    if (v < best) {
+      best = v;
+      if (nearest) *nearest = i;
+      if (stop_within >= 0) {
+        const double pl = std::sqrt(v);
+        if (pl <= kPlaneLimit && PlaneSaysWithin(pl, PlaneRelativeError(p.lat, pl), stop_within)) return best;
+      }
+    }
   }
   return best;
+}
+
+// The planar distances from p to the nearest and to the farthest point of the
+// zone's box, 1 mm to spare for rounding (every vertex is in the box, so the least
+// planar distance to the zone lies between them). near <= 0 when p is in the box.
+struct BoxPlaneDistances {
+  double near, far;
+};
+BoxPlaneDistances ToBox(const ZoneShape& shape, LatLon p, double kx, double ky) {
+  const BoxLL& box = shape.bbox();
+  const double x0 = (box.min_lon - p.lon) * kx, x1 = (box.max_lon - p.lon) * kx;
+  const double y0 = (box.min_lat - p.lat) * ky, y1 = (box.max_lat - p.lat) * ky;
+  const double fx = std::max(std::abs(x0), std::abs(x1)), fy = std::max(std::abs(y0), std::abs(y1));
+  const double nx = x0 > 0 ? x0 : (x1 < 0 ? -x1 : 0), ny = y0 > 0 ? y0 : (y1 < 0 ? -y1 : 0);
+  return {std::sqrt(nx * nx + ny * ny) - 1e-3, std::sqrt(fx * fx + fy * fy) + 1e-3};
+}
+
+// The box's answer to distance(p, zone) <= d when it decides (nullopt otherwise).
+// When the far bound is within kPlaneLimit, FarWithin is never asked, and both plane
+// tests grow with the distance up to kPlaneLimit at |lat| <= 80; so when the box's
+// bound passes one, the least planar distance passes it too, and the answer is the
+// one the edges give.
+std::optional<bool> BoxSays(const BoxPlaneDistances& b, double lat, double d) {
+  if (b.far > kPlaneLimit) return std::nullopt;
+  if (PlaneSaysWithin(b.far, PlaneRelativeError(lat, b.far), d)) return true;
+  if (b.near > 0 && PlaneSaysFarther(b.near, PlaneRelativeError(lat, b.near), d)) return false;
+  return std::nullopt;
 }
 
 // The candidate edges for refinement (those within the plane's error of the
@@ -208,66 +250,35 @@ double DistanceOutside(const ZoneShape& shape, LatLon p) {
   return RefinePlanar(shape, p, kx, ky, planar, d2);
 }
 
+// distance(p, zone) <= d for p outside the zone, |lat| <= 80, from the least planar
+// distance (and d2 / nearest as PlanarDistances gives them): the plane's sure
+// answers, else the candidate edges refined (RefinePlanarWithin; exact: the exact
+// least, DistanceOutside, as the reference does).
+bool WithinFromPlanar(const ZoneShape& shape, LatLon p, double kx, double ky, double planar,
+                      const std::vector<double>& d2, size_t nearest, double d, bool exact) {
+  if (planar > kPlaneLimit) return FarWithin(shape, p, d);
+  const double rel = PlaneRelativeError(p.lat, planar);
+  if (PlaneSaysFarther(planar, rel, d)) return false;
+  if (PlaneSaysWithin(planar, rel, d)) return true;
+  if (exact) return DistanceOutside(shape, p) <= d;
+  return RefinePlanarWithin(shape, p, kx, ky, planar, d2, nearest, d);
+}
+
 // ZoneWithinDistance for p outside the zone, |lat| <= 80. shortcuts: answer
-// from the zone's box when it decides, and refine from this pass's planar
-// distances (the same values DistanceOutside would compute again); false: the
-// reference (every edge's planar distance, DistanceOutside near the threshold).
+// from the zone's box when it decides, stop the planar pass at the first edge the
+// plane says is within d (the least, no larger, says so too), and refine from this
+// pass's planar distances (the same values DistanceOutside would compute again);
+// false: the reference (every edge's planar distance, DistanceOutside near the
+// threshold).
 bool WithinDistanceOutside(const ZoneShape& shape, LatLon p, double d, bool shortcuts) {
   double ky = 0, kx = 0;
   MetresPerDegree(p.lat, &ky, &kx);
-  if (shortcuts) {
-    // The least planar distance lies between the plane distances from p to the
-    // nearest and to the farthest point of the zone's box (every vertex is in the
-    // box; 1 mm to spare for rounding). When the farthest is within kPlaneLimit,
-    // FarWithin is never asked, and both tests below grow with the distance up to
-    // kPlaneLimit at |lat| <= 80; so when the box's bound passes one, the least
-    // planar distance passes it too, and the answer is the one the edges give.
-    const BoxLL& box = shape.bbox();
-    const double x0 = (box.min_lon - p.lon) * kx, x1 = (box.max_lon - p.lon) * kx;
-    const double y0 = (box.min_lat - p.lat) * ky, y1 = (box.max_lat - p.lat) * ky;
-    const double fx = std::max(std::abs(x0), std::abs(x1)), fy = std::max(std::abs(y0), std::abs(y1));
-    const double far = std::sqrt(fx * fx + fy * fy) + 1e-3;
-    if (far <= kPlaneLimit) {
-      if (far * (1 + PlaneRelativeError(p.lat, far)) + 0.5 <= d) return true;
-      const double nx = x0 > 0 ? x0 : (x1 < 0 ? -x1 : 0), ny = y0 > 0 ? y0 : (y1 < 0 ? -y1 : 0);
-      const double near = std::sqrt(nx * nx + ny * ny) - 1e-3;
-      if (near > 0 && near * (1 - PlaneRelativeError(p.lat, near)) - 0.5 > d) return false;
-    }
-  }
+  if (shortcuts)
+    if (auto box = BoxSays(ToBox(shape, p, kx, ky), p.lat, d)) return *box;
   thread_local std::vector<double> d2;
-  double planar = 0;
   size_t nearest = 0;
-  if (!shortcuts) {
-    planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2));
-  } else {
-    // PlanarDistances' pass, stopped at the first edge whose planar distance passes
-    // the "certainly within" test below: that test (like the sqrt, the error bound
-    // and every rounding in them) does not decrease with the distance, so the least
-    // planar distance, which is no larger, passes it too; and it is then within
-    // kPlaneLimit, where the "certainly farther" test cannot pass. The answer is true
-    // either way.
-    const auto& edges = shape.edges();
-    d2.resize(edges.size());
-    double best2 = kInf;
-    for (size_t i = 0; i < edges.size(); ++i) {
-      const Edge& e = edges[i];
-      const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky,
-                                         (e.x2 - p.lon) * kx, (e.y2 - p.lat) * ky);
-      d2[i] = v;
-      if (v < best2) {
-        best2 = v, nearest = i;
-        const double pl = std::sqrt(v);
-        if (pl <= kPlaneLimit && pl * (1 + PlaneRelativeError(p.lat, pl)) + 0.5 <= d) return true;
-      }
-    }
-    planar = std::sqrt(best2);
-  }
-  if (planar > kPlaneLimit) return FarWithin(shape, p, d);
-  const double rel = PlaneRelativeError(p.lat, planar);
-  if (planar * (1 - rel) - 0.5 > d) return false;
-  if (planar * (1 + rel) + 0.5 <= d) return true;
-  if (!shortcuts) return DistanceOutside(shape, p) <= d;
-  return RefinePlanarWithin(shape, p, kx, ky, planar, d2, nearest, d);
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2, &nearest, shortcuts ? d : -1));
+  return WithinFromPlanar(shape, p, kx, ky, planar, d2, nearest, d, !shortcuts);
 }
 
 }  // namespace
@@ -328,51 +339,18 @@ void ZoneWithinDistances(const ZoneShape& shape, LatLon p, std::span<const doubl
   if (open.empty()) return;
   double ky = 0, kx = 0;
   MetresPerDegree(p.lat, &ky, &kx);
-  const BoxLL& box = shape.bbox();
-  const double x0 = (box.min_lon - p.lon) * kx, x1 = (box.max_lon - p.lon) * kx;
-  const double y0 = (box.min_lat - p.lat) * ky, y1 = (box.max_lat - p.lat) * ky;
-  const double fx = std::max(std::abs(x0), std::abs(x1)), fy = std::max(std::abs(y0), std::abs(y1));
-  const double far = std::sqrt(fx * fx + fy * fy) + 1e-3;
-  const double nx = x0 > 0 ? x0 : (x1 < 0 ? -x1 : 0), ny = y0 > 0 ? y0 : (y1 < 0 ? -y1 : 0);
-  const double near = std::sqrt(nx * nx + ny * ny) - 1e-3;
+  const BoxPlaneDistances box = ToBox(shape, p, kx, ky);
   size_t still = 0;
   for (size_t k : open) {
-    const double d = ds[k];
-    if (far <= kPlaneLimit) {
-      if (far * (1 + PlaneRelativeError(p.lat, far)) + 0.5 <= d) {
-        within[k] = true;
-        continue;
-      }
-      if (near > 0 && near * (1 - PlaneRelativeError(p.lat, near)) - 0.5 > d) {
-        within[k] = false;
-        continue;
-      }
-    }
-    open[still++] = k;
+    if (auto b = BoxSays(box, p.lat, ds[k])) within[k] = *b;
+    else open[still++] = k;
   }
   open.resize(still);
   if (open.empty()) return;
   thread_local std::vector<double> d2;
-  const auto& edges = shape.edges();
-  d2.resize(edges.size());
-  double best2 = kInf;
   size_t nearest = 0;
-  for (size_t i = 0; i < edges.size(); ++i) {
-    const Edge& e = edges[i];
-    const double v = PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
-                                       (e.y2 - p.lat) * ky);
-    d2[i] = v;
-    if (v < best2) best2 = v, nearest = i;
-  }
-  const double planar = std::sqrt(best2);
-  const double rel = PlaneRelativeError(p.lat, planar);
-  for (size_t k : open) {
-    const double d = ds[k];
-    if (planar > kPlaneLimit) within[k] = FarWithin(shape, p, d);
-    else if (planar * (1 - rel) - 0.5 > d) within[k] = false;
-    else if (planar * (1 + rel) + 0.5 <= d) within[k] = true;
-    else within[k] = RefinePlanarWithin(shape, p, kx, ky, planar, d2, nearest, d);
-  }
+  const double planar = std::sqrt(PlanarDistances(shape, p, kx, ky, &d2, &nearest));
+  for (size_t k : open) within[k] = WithinFromPlanar(shape, p, kx, ky, planar, d2, nearest, ds[k], false);
 }
 
 bool ZoneWithinDistanceReference(const ZoneShape& shape, LatLon p, double d) {
