@@ -173,6 +173,14 @@ std::optional<bool> BoxSays(const BoxPlaneDistances& b, double lat, double d) {
   return std::nullopt;
 }
 
+// Squared planar distance below which an edge may be the nearest on the ellipsoid,
+// when the least planar distance is `planar` (within the plane's error of it).
+double CandidateLimit2(double lat, double planar) {
+  const double rel = PlaneRelativeError(lat, planar);
+  const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
+  return limit * limit;
+}
+
 // The candidate edges for refinement (those within the plane's error of the
 // least planar distance), nearest in the plane first, then refined: the least
 // refined distance over them. An edge whose lower bound is not below the least
@@ -182,9 +190,7 @@ std::optional<bool> BoxSays(const BoxPlaneDistances& b, double lat, double d) {
 // and planar the square root of its least value, <= kPlaneLimit.
 double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, double planar,
                     const std::vector<double>& d2) {
-  const double rel = PlaneRelativeError(p.lat, planar);
-  const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
-  const double limit2 = limit * limit;
+  const double limit2 = CandidateLimit2(p.lat, planar);
   const auto& edges = shape.edges();
   thread_local std::vector<std::pair<double, uint32_t>> near;
   near.clear();
@@ -219,9 +225,7 @@ double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, doub
 // REQUIRES: as RefinePlanar; d2[nearest] is the least of d2.
 bool RefinePlanarWithin(const ZoneShape& shape, LatLon p, double kx, double ky, double planar,
                         const std::vector<double>& d2, size_t nearest, double d) {
-  const double rel = PlaneRelativeError(p.lat, planar);
-  const double limit = (planar * (1 + rel) + 0.5) / (1 - rel);
-  const double limit2 = limit * limit;
+  const double limit2 = CandidateLimit2(p.lat, planar);
   const auto& edges = shape.edges();
   const Ecef pe = ToEcef(p.lat, p.lon);
   auto comes_within = [&](size_t i) {
