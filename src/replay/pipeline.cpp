@@ -1,6 +1,9 @@
 #include "replay/pipeline.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 namespace tocsin::replay {
 
@@ -12,11 +15,19 @@ Pipeline::Pipeline(const zones::Catalog& catalog, alert::Policy policy, alert::A
 void Pipeline::OnTrackUpdate(const track::TrackUpdate& update) {
   ++stats_.updates;
   if (update.time > now_) now_ = update.time;
-  if (auto danger = predictor_.OnUpdate(update)) {
+  std::optional<alert::Danger> danger = predictor_.OnUpdate(update);
+  const std::vector<TrackId> handovers = predictor_.TakeHandovers();
+  if (danger) {
     ++stats_.dangers;
-    engine_.UpsertDanger(*danger, now_);
+    if (defer_ && handovers.empty()) {
+      if (pending_.Put(std::move(*danger), now_)) ++stats_.superseded;
+    } else {
+      // A re-acquired track's danger goes in before the lost one's coast is lifted.
+      pending_.Take(update.id);
+      engine_.UpsertDanger(*danger, now_);
+    }
   }
-  for (const TrackId& lost : predictor_.TakeHandovers()) {
+  for (const TrackId& lost : handovers) {
     ++stats_.handovers;
     engine_.RemoveDanger(lost, alert::EndReason::kThreatPassed, now_);
   }
@@ -25,12 +36,32 @@ void Pipeline::OnTrackUpdate(const track::TrackUpdate& update) {
 void Pipeline::OnTrackEnd(const track::TrackEnd& end) {
   ++stats_.ends;
   if (end.time > now_) now_ = end.time;
+  if (auto waiting = pending_.Take(end.id)) Apply(*waiting);  // the latest estimate, then the end
   predict::EndDecision decision = predictor_.OnEnd(end);
   if (decision.coast) {
     if (decision.dead_reckoning) ++stats_.coasts;
     engine_.UpsertDanger(*decision.coast, now_);
   }
   engine_.RemoveDanger(end.id, decision.reason, now_);
+}
+
+void Pipeline::SetDeferDangers(bool defer) {
+  defer_ = defer;
+  if (!defer_) ApplyPendingDangers();
+}
+
+std::size_t Pipeline::ApplyPendingDangers(const std::function<bool()>& keep_going) {
+  std::size_t applied = 0;
+  while (!pending_.empty() && (applied == 0 || !keep_going || keep_going())) {
+    Apply(pending_.TakeOldest());
+    ++applied;
+  }
+  return applied;
+}
+
+void Pipeline::Apply(const PendingDangers::Waiting& waiting) {
+  stats_.max_wait_s = std::max(stats_.max_wait_s, now_.seconds() - waiting.since.seconds());
+  engine_.UpsertDanger(waiting.danger, now_);
 }
 
 void Pipeline::AdvanceTo(UnixTime now, const std::function<void(UnixTime)>& on_tick) {

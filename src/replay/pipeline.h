@@ -3,6 +3,13 @@
 // advances time (AdvanceTo) as it feeds reports, and the pipeline ticks the engine
 // once per `tick_interval` of scenario time.
 //
+// Dangers go to the engine at once, unless deferred (SetDeferDangers, for the live
+// server): then each update's danger waits in a PendingDangers line (a newer one of
+// the same track replaces it) until ApplyPendingDangers, so an engine that falls
+// behind the tracker decides each track's latest danger once instead of every
+// superseded one. A danger that comes with a handover, and a waiting danger of a
+// track that ends, are applied at once (never dropped).
+//
 // Time: the pipeline's "now" is the latest time it was given (AdvanceTo or an
 // update's time), never decreasing; engine calls use it.
 //
@@ -14,6 +21,7 @@
 
 #include "alert/engine.h"
 #include "predict/predictor.h"
+#include "replay/pending_dangers.h"
 #include "track/tracker.h"
 #include "zones/catalog.h"
 
@@ -23,6 +31,10 @@ struct PipelineStats {
   std::size_t updates = 0, ends = 0, dangers = 0, ticks = 0;
   std::size_t coasts = 0;     // lost tracks that dead-reckon (PredictorConfig::lost_reach_*)
   std::size_t handovers = 0;  // lost tracks released because a new track re-acquired them
+  // Deferred dangers (SetDeferDangers): replaced by a newer one while waiting, and
+  // the longest any waited (pipeline time, seconds) before the engine took it.
+  std::size_t superseded = 0;
+  double max_wait_s = 0;
 };
 
 class Pipeline final : public track::TrackSink {
@@ -33,6 +45,15 @@ class Pipeline final : public track::TrackSink {
 
   void OnTrackUpdate(const track::TrackUpdate& update) override;
   void OnTrackEnd(const track::TrackEnd& end) override;
+
+  // Off (the default): every danger is decided when its update comes, as the
+  // replay needs for deterministic logs. Turning it off applies what waits.
+  void SetDeferDangers(bool defer);
+  // Hands waiting dangers to the engine, longest-waiting first, while
+  // `keep_going()` returns true (asked before each; at least one is applied when
+  // any waits), or all of them when it is empty. Returns how many were applied.
+  std::size_t ApplyPendingDangers(const std::function<bool()>& keep_going = {});
+  std::size_t pending_dangers() const { return pending_.size(); }
 
   // Moves scenario time to `now` (ignored if earlier), ticking the engine at every
   // tick boundary passed; `on_tick` (may be empty) runs before each engine tick
@@ -50,7 +71,11 @@ class Pipeline final : public track::TrackSink {
 
  private:
   predict::Predictor predictor_;
+  void Apply(const PendingDangers::Waiting& waiting);
+
   alert::AlertEngine engine_;
+  PendingDangers pending_;
+  bool defer_ = false;
   double tick_interval_;
   UnixTime now_;
   double next_tick_ = -1;  // < 0: not started

@@ -308,8 +308,9 @@ struct LiveCore::Impl {
       {
         std::unique_lock lock(mu);
         if (taken.empty()) {
-          cv.wait_for(lock, std::chrono::milliseconds(50),
-                      [&] { return stopping || !queue.empty() || !commands.empty(); });
+          if (pipeline->pending_dangers() == 0)
+            cv.wait_for(lock, std::chrono::milliseconds(50),
+                        [&] { return stopping || !queue.empty() || !commands.empty(); });
           const std::size_t n = std::min(queue.size(), owner.options_.max_batch);
           for (std::size_t i = 0; i < n; ++i) {
             taken.push_back(std::move(queue.front()));
@@ -342,10 +343,18 @@ struct LiveCore::Impl {
       }
       caught_up = caught_up && taken.empty();
       if (caught_up) AdvanceTo(now);
+      // Then the engine takes the tracks' latest dangers, longest-waiting first, for
+      // as long again: under a backlog the tracker keeps pace with the reports and
+      // the engine decides each track's newest estimate instead of every one.
+      const auto deciding = std::chrono::steady_clock::now();
+      pipeline->ApplyPendingDangers([&] { return std::chrono::steady_clock::now() - deciding <= budget; });
+      owner.stats_.pending_dangers = pipeline->pending_dangers();
+      owner.stats_.superseded_dangers = pipeline->stats().superseded;
+      owner.stats_.max_danger_wait_s = pipeline->stats().max_wait_s;
       owner.stats_.processed += batch.size();
       ++owner.stats_.batches;
       CommitAndPublish(batch);
-      if (stop && taken.empty()) return;
+      if (stop && taken.empty() && pipeline->pending_dangers() == 0) return;
     }
   }
 
@@ -457,6 +466,7 @@ Status LiveCore::Start() {
   for (const auto& e : restored->open)
     if (e.expected_s) m.expected_at[e.alert.str()] = e.time.seconds() + *e.expected_s;
   m.pipeline->AdvanceTo(UnixTime(now));
+  m.pipeline->SetDeferDangers(true);
   // Decisions made while adopting (tracks re-touching zones) are new decisions.
   m.CommitAndPublish({});
   m.MakeSnapshot(now);

@@ -9,10 +9,15 @@
 // So nothing is published that is not stored (a failed commit is logged and counted,
 // and the decisions are still published: warning people comes first).
 //
-// A batch is at most max_batch reports and at most max_batch_s of processing: a
-// backlog is worked off in short batches, so decisions and operator actions never
-// wait long behind it (reports taken from the queue but not yet processed, up to
-// max_batch, are not counted against queue_capacity).
+// A batch is at most max_batch reports and at most max_batch_s of tracking, then at
+// most max_batch_s of deciding: a backlog is worked off in short batches, so
+// decisions and operator actions never wait long behind it (reports taken from the
+// queue but not yet processed, up to max_batch, are not counted against
+// queue_capacity). The alert engine takes the tracks' dangers deferred
+// (replay::Pipeline::SetDeferDangers): when it cannot keep up, each track's
+// newest danger replaces the one still waiting, and tracks are decided in the
+// order they started waiting, so the tracker keeps pace and no track waits more
+// than one pass over the others.
 // Overload: when the queue is full Submit() refuses the report (the caller counts
 // it) and the report's sensor is treated as stale for sensor_stale_after_s, which
 // widens every danger depending on it (alert wider, never narrower).
@@ -117,6 +122,10 @@ struct LiveStats {
   std::atomic<std::uint64_t> submitted{0}, refused_overload{0}, processed{0}, batches{0};
   std::atomic<std::uint64_t> decisions{0}, store_failures{0}, operator_actions{0};
   std::atomic<std::uint64_t> live_tracks{0}, active_alerts{0}, active_prealerts{0};
+  // Track dangers waiting for the alert engine now, replaced by a newer one while
+  // waiting (total), and the longest wait so far (clock seconds).
+  std::atomic<std::uint64_t> pending_dangers{0}, superseded_dangers{0};
+  std::atomic<double> max_danger_wait_s{0};
   // Decision latency (report arrival -> batch published), histogram, seconds.
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                       0.01,   0.025,   0.05,   0.1,   0.5,    1.0};

@@ -57,6 +57,13 @@ std::string Service::Impl::MetricsText() const {
   Gauge(&out, "tocsin_live_tracks", "Confirmed live tracks.", s.live_tracks);
   Gauge(&out, "tocsin_active_alerts", "Zones under alert.", s.active_alerts);
   Gauge(&out, "tocsin_active_prealerts", "Zones under pre-alert.", s.active_prealerts);
+  Gauge(&out, "tocsin_pending_dangers",
+        "Tracks whose newest danger waits for the alert engine (it fell behind the tracker).", s.pending_dangers);
+  Counter(&out, "tocsin_superseded_dangers_total",
+          "Track dangers replaced by a newer one of the same track while waiting for the alert engine.",
+          s.superseded_dangers);
+  Gauge(&out, "tocsin_danger_wait_max_seconds", "Longest a track's danger has waited for the alert engine.",
+        s.max_danger_wait_s.load());
   std::size_t stale = 0;
   if (snap)
     for (const auto& v : snap->sensors) stale += v.stale;
