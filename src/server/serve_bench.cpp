@@ -8,7 +8,8 @@
 //  subscribers  N (default 10,000) SSE subscribers on /api/stream in a forked child;
 //               manual alerts issued and cancelled at `rate` decisions/s; checks every
 //               subscriber got every event and tocsin_stream_dropped_total.
-//  ingest       signed JSON lines over `conns` TCP connections as fast as they go;
+//  ingest       signed JSON lines over `conns` TCP connections as fast as they go (targets,
+//               plus a fraction of clutter plots if asked);
 //               tocsin_reports_processed_total sampled over time, overload refusals.
 // Usage: serve_bench latency|subscribers|ingest|all [args...]   (see main)
 // Runs with the default zone catalog (ua-hromadas) from the data dir.
@@ -111,7 +112,7 @@ std::string KeyHex(int radar) {
 // Writes sensors, keys and operators into `dir`; returns the config. The radars scan
 // every `radar_period_s` seconds: a feed must report each target at most once per scan,
 // as a real radar does (the tracker takes one plot per track per scan).
-ServeConfig MakeConfig(const fs::path& dir, bool durable, double radar_period_s) {
+ServeConfig MakeConfig(const fs::path& dir, bool durable, double radar_period_s, double false_per_scan) {
   fs::create_directories(dir);
   std::ofstream s(dir / "sensors.json");
   s << "[";
@@ -119,7 +120,7 @@ ServeConfig MakeConfig(const fs::path& dir, bool durable, double radar_period_s)
     s << (r ? "," : "") << R"({"id":"R)" << r << R"(","type":"radar","lat":)" << RadarSite(r).lat
       << R"(,"lon":)" << RadarSite(r).lon
       << R"(,"alt_m":100,"sigma":{"range_m":50,"azimuth_deg":0.2,"elevation_deg":0.2},"max_range_m":150000,)"
-      << R"("period_s":)" << radar_period_s << R"(,"p_detect":0.95,"false_per_scan":0})";
+      << R"("period_s":)" << radar_period_s << R"(,"p_detect":0.95,"false_per_scan":)" << false_per_scan << "}";
   s << "]\n";
   s.close();
   std::ofstream k(dir / "keys.json");
@@ -179,18 +180,26 @@ class Signer {
     const double ground = std::hypot(e, n), range = std::hypot(ground, u);
     double az = std::atan2(e, n) * 180 / M_PI;
     if (az < 0) az += 360;
-    const double el = std::atan2(u, ground) * 180 / M_PI;
+    return Signed(t.radar, time, range, az, std::atan2(u, ground) * 180 / M_PI);
+  }
+  // A false plot of `radar` anywhere in its cover (10-150 km, up to 10 degrees up).
+  std::string Clutter(int radar, double time, std::mt19937& rng) const {
+    std::uniform_real_distribution<double> u(0, 1);
+    return Signed(radar, time, 10000 + 140000 * u(rng), 360 * u(rng), 10 * u(rng));
+  }
+
+ private:
+  std::string Signed(int radar, double time, double range, double az, double el) const {
     char buf[256];
     std::snprintf(buf, sizeof buf,
                   R"({"sensor":"R%d","time":%.3f,"kind":"radar","range_m":%.1f,"azimuth_deg":%.4f,"elevation_deg":%.4f})",
-                  t.radar, time, range, az, el);
+                  radar, time, range, az, el);
     const std::string json = buf;
-    const auto mac = keys_[t.radar].Compute(json);
+    const auto mac = keys_[radar].Compute(json);
     return json + "\thmac=" +
            ingest::net::HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size())) + "\n";
   }
 
- private:
   std::vector<ingest::net::HmacKey> keys_;
 };
 
@@ -327,9 +336,10 @@ struct BenchService {
   std::unique_ptr<Service> svc;
 };
 
-BenchService StartService(const std::string& name, bool durable, double radar_period_s = 1.0) {
+BenchService StartService(const std::string& name, bool durable, double radar_period_s = 1.0,
+                          double false_per_scan = 0.0) {
   BenchService b;
-  const ServeConfig c = MakeConfig(fs::temp_directory_path() / name, durable, radar_period_s);
+  const ServeConfig c = MakeConfig(fs::temp_directory_path() / name, durable, radar_period_s, false_per_scan);
   auto svc = Service::Create(c, *b.log);
   if (!svc.ok()) {
     std::fprintf(stderr, "service: %s\n", svc.status().message().c_str());
@@ -615,15 +625,20 @@ void RunSubscribers(size_t n, int alerts, double rate) {
 }
 
 // ---- ingest ------------------------------------------------------------------------
-void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
+void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable, double clutter) {
   // Pre-signed lines: `targets_n` targets, report times spread over 10 s from now
   // (inside the 30 s replay window), each connection its own share of targets. Each
   // target is reported once per radar scan: the radars scan as often as the feed
-  // reports each target (10 s x targets / lines), so there is one track per target.
+  // reports each target (10 s x targets / target lines), so there is one track per
+  // target. A `clutter` fraction of the lines, spread evenly, are false plots
+  // anywhere in a radar's cover (declared: false_per_scan).
+  clutter = std::clamp(clutter, 0.0, 0.999);
   const size_t total = lines_per_conn * conns;
   const double span = 10.0;
-  const double scan_s = span * targets_n / static_cast<double>(std::max<size_t>(total, 1));
-  BenchService bench = StartService("tocsin-serve-bench-ingest", durable, scan_s);
+  const double target_lines = std::max(1.0, static_cast<double>(total) * (1 - clutter));
+  const double scan_s = span * targets_n / target_lines;
+  const double false_per_scan = static_cast<double>(total) * clutter / kRadars / (span / scan_s);
+  BenchService bench = StartService("tocsin-serve-bench-ingest", durable, scan_s, false_per_scan);
   if (!bench.svc) return;
   Service& svc = *bench.svc;
   const auto ep = svc.endpoints();
@@ -635,16 +650,23 @@ void RunIngest(int conns, size_t lines_per_conn, int targets_n, bool durable) {
   for (int k = 0; k < conns; ++k) {
     std::string& p = payload[k];
     p.reserve(lines_per_conn * 170);
+    std::mt19937 rng(100 + k);
     for (size_t i = 0; i < lines_per_conn; ++i) {
       const size_t g = i * conns + k;  // global index, time order across connections
-      const Target& t = targets[g % targets.size()];
-      p += signer.Line(t, t0 + span * static_cast<double>(g) / static_cast<double>(total));
+      const double time = t0 + span * static_cast<double>(g) / static_cast<double>(total);
+      // Line g is clutter when the running count of clutter lines steps there.
+      const auto clutter_before = [&](size_t n) { return static_cast<size_t>(std::floor(n * clutter)); };
+      if (clutter_before(g + 1) > clutter_before(g)) {
+        p += signer.Clutter(static_cast<int>(g % kRadars), time, rng);
+      } else {
+        p += signer.Line(targets[(g - clutter_before(g)) % targets.size()], time);
+      }
     }
   }
   const double gen_s = std::chrono::duration<double>(SteadyClock::now() - g0).count();
-  std::printf("ingest: %d TCP connections x %zu signed lines (%d targets, 24 radars scanning every %.3f s, %.0f MB; "
-              "signing took %.1f s), store %s\n",
-              conns, lines_per_conn, targets_n, scan_s, conns * payload[0].size() / 1e6, gen_s,
+  std::printf("ingest: %d TCP connections x %zu signed lines (%d targets, 24 radars scanning every %.3f s, "
+              "%.0f%% clutter = %.1f false plots per radar scan, %.0f MB; signing took %.1f s), store %s\n",
+              conns, lines_per_conn, targets_n, scan_s, 100 * clutter, false_per_scan, conns * payload[0].size() / 1e6, gen_s,
               durable ? "SQLite WAL" : "memory");
   std::vector<std::thread> senders;
   std::atomic<int> finished{0};
@@ -719,12 +741,13 @@ int main(int argc, char** argv) {
     RunSubscribers(static_cast<size_t>(arg(2, 10000)), static_cast<int>(arg(3, 100)), arg(4, 10));
   if (what == "ingest" || what == "all")
     RunIngest(static_cast<int>(arg(2, 4)), static_cast<size_t>(arg(3, 250000)), static_cast<int>(arg(4, 1000)),
-              arg(5, 1) != 0);
+              arg(5, 1) != 0, arg(6, 0));
   if (what != "latency" && what != "subscribers" && what != "ingest" && what != "all") {
     std::fprintf(stderr,
                  "usage: serve_bench latency [targets=1000] [alerts=200] [durable=1]\n"
                  "       serve_bench subscribers [n=10000] [alerts=100] [events_per_s=10]\n"
-                 "       serve_bench ingest [conns=4] [lines_per_conn=250000] [targets=1000] [durable=1]\n");
+                 "       serve_bench ingest [conns=4] [lines_per_conn=250000] [targets=1000] [durable=1] [clutter=0]\n"
+                 "         (clutter: the fraction of lines that are false plots, 0 to 0.999)\n");
     return 2;
   }
   return 0;
