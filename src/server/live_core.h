@@ -100,9 +100,10 @@ struct LiveOptions {
   Mode mode = Mode::kLive;
   std::size_t queue_capacity = 262144;  // reports waiting for the pipeline thread
   std::size_t max_batch = 8192;
-  // Processing time (steady clock) after which a batch is cut short: its decisions
-  // are committed and published, operator actions waiting are run, and the rest of
-  // the reports taken follow in the next batch. Bounds how long a decision or an
+  // Tracking time (steady clock) after which a batch is cut short, and the time it
+  // then gives the alert engine for waiting dangers: its decisions are committed and
+  // published, operator actions waiting are run, and the rest of the reports taken
+  // (and dangers waiting) follow in the next batch. Bounds how long a decision or an
   // operator action waits behind a backlog.
   double max_batch_s = 0.004;
   double tick_interval_s = 1.0;
