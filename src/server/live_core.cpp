@@ -143,6 +143,8 @@ struct LiveCore::Impl {
   double last_snapshot = -1e300;
   std::chrono::steady_clock::time_point last_snapshot_steady{};
   bool snapshot_due = false;  // decisions published since the last snapshot
+  // Arrival of reports processed while dangers still waited (see CommitAndPublish).
+  std::vector<std::chrono::steady_clock::time_point> undecided;
 
   double Now() const { return owner.clock_.Now().seconds(); }
 
@@ -184,13 +186,20 @@ struct LiveCore::Impl {
       owner.stats_.decisions += published.size();
       publisher.Publish(published, owner.options_.mode);
     }
-    const auto done = std::chrono::steady_clock::now();
-    for (const auto& r : reports) {
-      const double lat = std::chrono::duration<double>(done - r.arrived).count();
-      std::size_t b = 0;
-      while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
-      ++owner.stats_.latency_counts[b];
-      owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat);
+    // A report is decided once no danger that may stem from it still waits: its
+    // latency is taken when a batch ends with none waiting (an upper bound under a
+    // backlog, where its track's danger may have been decided a batch or more earlier).
+    for (const auto& r : reports) undecided.push_back(r.arrived);
+    if (!pipeline || pipeline->pending_dangers() == 0) {
+      const auto done = std::chrono::steady_clock::now();
+      for (const auto& arrived : undecided) {
+        const double lat = std::chrono::duration<double>(done - arrived).count();
+        std::size_t b = 0;
+        while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
+        ++owner.stats_.latency_counts[b];
+        owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat);
+      }
+      undecided.clear();
     }
     if (!published.empty()) snapshot_due = true;
     const bool operator_action = !audit.empty();
@@ -346,8 +355,14 @@ struct LiveCore::Impl {
       // Then the engine takes the tracks' latest dangers, longest-waiting first, for
       // as long again: under a backlog the tracker keeps pace with the reports and
       // the engine decides each track's newest estimate instead of every one.
+      // Caught up with nothing else waiting: decide them all now (no report or
+      // operator action waits behind them).
       const auto deciding = std::chrono::steady_clock::now();
-      pipeline->ApplyPendingDangers([&] { return std::chrono::steady_clock::now() - deciding <= budget; });
+      pipeline->ApplyPendingDangers([&] {
+        if (std::chrono::steady_clock::now() - deciding <= budget) return true;
+        std::lock_guard lock(mu);
+        return caught_up && queue.empty() && commands.empty();
+      });
       owner.stats_.pending_dangers = pipeline->pending_dangers();
       owner.stats_.superseded_dangers = pipeline->stats().superseded;
       owner.stats_.max_danger_wait_s = pipeline->stats().max_wait_s;

@@ -128,9 +128,11 @@ struct LiveStats {
   std::atomic<std::uint64_t> pending_dangers{0}, superseded_dangers{0};
   std::atomic<double> max_danger_wait_s{0};
   // Decision latency (report arrival -> batch published), histogram, seconds.
-  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                      0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
-  std::array<std::atomic<std::uint64_t>, 13> latency_counts{};  // last = +Inf
+  // Finer around the 10 ms target (issue 5: report -> SSE p99 <= 10 ms).
+  static constexpr std::array<double, 15> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                      0.005,  0.0075,  0.01,   0.015, 0.02,
+                                                      0.025,  0.05,    0.1,    0.5,   1.0};
+  std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> latency_counts{};  // last = +Inf
   std::atomic<double> latency_sum{0};
 };
 

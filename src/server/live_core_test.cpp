@@ -98,6 +98,10 @@ TEST_F(LiveCoreTest, BacklogDecidesEachTracksNewestDangerAndAlertsAhead) {
   EXPECT_EQ(core.stats().processed, 40u);
   EXPECT_EQ(core.stats().pending_dangers, 0u);
   EXPECT_GT(core.stats().superseded_dangers, 0u);  // superseded while the batch was tracked
+  // Every report's decision latency is recorded once nothing waits any more.
+  std::uint64_t timed = 0;
+  for (const auto& c : core.stats().latency_counts) timed += c;
+  EXPECT_EQ(timed, 40u);
   bool z0_alerted = false;
   for (const auto& e : publisher_.published)
     z0_alerted |= e.event.kind == alert::AlertEventKind::kStart && e.event.zone == ZoneId("Z0");
