@@ -221,25 +221,25 @@ struct LiveCore::Impl {
     s->mode = owner.options_.mode;
     s->uptime_s = SystemClock().Now().seconds() - started_wall;
     s->last_seq = seq;
-    std::unordered_map<TrackId, CachedView> views;
-    views.reserve(track_sink->tracks.size());
+    // Cached views are updated in place; those of tracks gone (ended, or no longer
+    // confirmed) are swept when there are more views than shown tracks.
     s->tracks.reserve(track_sink->tracks.size());
     for (const auto& [id, v] : track_sink->tracks) {
       if (v.update.status != track::TrackStatus::kConfirmed) continue;
       const std::uint64_t version = track_sink->versions[id];
-      auto cached = track_views.find(id);
-      CachedView cv;
-      if (cached != track_views.end() && cached->second.version == version) {
-        cv = std::move(cached->second);
-      } else {
+      CachedView& cv = track_views[id];
+      if (!cv.view || cv.version != version) {
         auto t = std::make_shared<TrackView>(v);
         t->danger = predictor_for_views.Compute(v.update);
         cv = {version, std::move(t)};
       }
       s->tracks.push_back(cv.view);
-      views.emplace(id, std::move(cv));
     }
-    track_views = std::move(views);
+    if (track_views.size() > s->tracks.size())
+      std::erase_if(track_views, [&](const auto& kv) {
+        auto it = track_sink->tracks.find(kv.first);
+        return it == track_sink->tracks.end() || it->second.update.status != track::TrackStatus::kConfirmed;
+      });
     std::size_t alerts = 0, pre = 0;
     for (auto& a : pipeline->engine().Active()) {
       AlertView v;
