@@ -143,8 +143,10 @@ struct LiveCore::Impl {
   double last_snapshot = -1e300;
   std::chrono::steady_clock::time_point last_snapshot_steady{};
   bool snapshot_due = false;  // decisions published since the last snapshot
-  // Arrival of reports processed while dangers still waited (see CommitAndPublish).
-  std::vector<std::chrono::steady_clock::time_point> undecided;
+  // Arrivals of reports processed while dangers still waited (see CommitAndPublish),
+  // in 1 ms runs: (first arrival of the run, reports in it). Bounded by the backlog's
+  // duration in ms, not by its reports.
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> undecided;
 
   double Now() const { return owner.clock_.Now().seconds(); }
 
@@ -189,15 +191,22 @@ struct LiveCore::Impl {
     // A report is decided once no danger that may stem from it still waits: its
     // latency is taken when a batch ends with none waiting (an upper bound under a
     // backlog, where its track's danger may have been decided a batch or more earlier).
-    for (const auto& r : reports) undecided.push_back(r.arrived);
+    // Reports of a run are timed from its first arrival (at most 1 ms early).
+    for (const auto& r : reports) {
+      if (!undecided.empty() && r.arrived >= undecided.back().first &&
+          r.arrived - undecided.back().first < std::chrono::milliseconds(1))
+        ++undecided.back().second;
+      else
+        undecided.emplace_back(r.arrived, 1);
+    }
     if (!pipeline || pipeline->pending_dangers() == 0) {
       const auto done = std::chrono::steady_clock::now();
-      for (const auto& arrived : undecided) {
+      for (const auto& [arrived, n] : undecided) {
         const double lat = std::chrono::duration<double>(done - arrived).count();
         std::size_t b = 0;
         while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
-        ++owner.stats_.latency_counts[b];
-        owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat);
+        owner.stats_.latency_counts[b] += n;
+        owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat * static_cast<double>(n));
       }
       undecided.clear();
     }
