@@ -181,6 +181,21 @@ double CandidateLimit2(double lat, double planar) {
   return limit * limit;
 }
 
+// A lower bound of the distance from pe to every point of edge i: each point of the
+// edge is within half its length (along it) of an end, so at least
+// (chord_a + chord_b - length) / 2 away.
+double EdgeLowerBound(const ZoneShape& shape, const Ecef& pe, size_t i) {
+  const double chords = ChordLowerBound(pe, shape.edge_end(2 * i)) + ChordLowerBound(pe, shape.edge_end(2 * i + 1));
+  return (chords - shape.edge_length_bound(i)) / 2;
+}
+
+// RefineOnEdge from the edge's point nearest p in the tangent plane at p.
+double RefineFromPlane(LatLon p, const Edge& e, double kx, double ky, double stop_at = -kInf) {
+  double t = 0;
+  PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx, (e.y2 - p.lat) * ky, &t);
+  return RefineOnEdge(p, e, t, stop_at);
+}
+
 // The candidate edges for refinement (those within the plane's error of the
 // least planar distance), nearest in the plane first, then refined: the least
 // refined distance over them. An edge whose lower bound is not below the least
@@ -200,17 +215,8 @@ double RefinePlanar(const ZoneShape& shape, LatLon p, double kx, double ky, doub
   const Ecef pe = ToEcef(p.lat, p.lon);
   double best = kInf;
   for (const auto& [dist2, i] : near) {
-    const Edge& e = edges[i];
-    if (best < kInf) {
-      // Every point of the edge is at least (chord_a + chord_b - length) / 2 away.
-      const double chords = ChordLowerBound(pe, shape.edge_end(2 * size_t{i})) +
-                            ChordLowerBound(pe, shape.edge_end(2 * size_t{i} + 1));
-      if (chords / 2 >= best && (chords - shape.edge_length_bound(i)) / 2 >= best) continue;
-    }
-    double t = 0;
-    PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
-                      (e.y2 - p.lat) * ky, &t);
-    best = std::min(best, RefineOnEdge(p, e, t));
+    if (best < kInf && EdgeLowerBound(shape, pe, i) >= best) continue;
+    best = std::min(best, RefineFromPlane(p, edges[i], kx, ky));
   }
   return best;
 }
@@ -229,13 +235,7 @@ bool RefinePlanarWithin(const ZoneShape& shape, LatLon p, double kx, double ky, 
   const auto& edges = shape.edges();
   const Ecef pe = ToEcef(p.lat, p.lon);
   auto comes_within = [&](size_t i) {
-    const double chords = ChordLowerBound(pe, shape.edge_end(2 * i)) + ChordLowerBound(pe, shape.edge_end(2 * i + 1));
-    if ((chords - shape.edge_length_bound(i)) / 2 > d) return false;
-    const Edge& e = edges[i];
-    double t = 0;
-    PointSegmentDist2(0, 0, (e.x1 - p.lon) * kx, (e.y1 - p.lat) * ky, (e.x2 - p.lon) * kx,
-                      (e.y2 - p.lat) * ky, &t);
-    return RefineOnEdge(p, e, t, d) <= d;
+    return EdgeLowerBound(shape, pe, i) <= d && RefineFromPlane(p, edges[i], kx, ky, d) <= d;
   };
   if (comes_within(nearest)) return true;
   for (size_t i = 0; i < edges.size(); ++i)
