@@ -28,27 +28,35 @@ void LoadShipped(const std::string& file, std::optional<Catalog>* out) {
   out->emplace(std::move(loaded).value());
 }
 
+// Random zone indices of a catalog and numbers in [0, 1), from one seeded source.
+struct Draws {
+  Draws(const Catalog& catalog, unsigned seed) : rng(seed), pick(0, catalog.zones().size() - 1) {}
+  std::size_t Zone() { return pick(rng); }
+  double Unit() { return unit(rng); }
+  std::mt19937_64 rng;
+  std::uniform_int_distribution<std::size_t> pick;
+  std::uniform_real_distribution<double> unit{0, 1};
+};
+
 void CheckCatalog(const std::string& file, int zones_to_try, unsigned seed) {
   std::optional<Catalog> loaded;
   LoadShipped(file, &loaded);
   if (!loaded) return;
   const Catalog& catalog = *loaded;
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<size_t> pick(0, catalog.zones().size() - 1);
-  std::uniform_real_distribution<double> unit(0, 1);
+  Draws draw(catalog, seed);
   const double widths[] = {0, 100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000};
   int within = 0, outside = 0, piece_within = 0, piece_outside = 0, mismatches = 0;
   for (int k = 0; k < zones_to_try && mismatches < 20; ++k) {
-    const Zone& zone = catalog.zones()[pick(rng)];
+    const Zone& zone = catalog.zones()[draw.Zone()];
     ZoneShape shape(zone.geometry);
     // The anchor the catalog gives it (its radius left at +inf: no far-away bound).
     shape.SetAnchor(zone.centroid, shape.Contains(zone.centroid.lon, zone.centroid.lat), INFINITY);
     const BoxLL& box = shape.bbox();
     for (int j = 0; j < 12; ++j) {
       // A point in the zone's box grown by up to about 40 km each way.
-      const double grow = 0.4 * unit(rng);
-      const LatLon p{box.min_lat - grow + unit(rng) * (box.max_lat - box.min_lat + 2 * grow),
-                     box.min_lon - grow + unit(rng) * (box.max_lon - box.min_lon + 2 * grow)};
+      const double grow = 0.4 * draw.Unit();
+      const LatLon p{box.min_lat - grow + draw.Unit() * (box.max_lat - box.min_lat + 2 * grow),
+                     box.min_lon - grow + draw.Unit() * (box.max_lon - box.min_lon + 2 * grow)};
       const double slow = DistanceToZone(shape, p);
       std::vector<double> ds(std::begin(widths), std::end(widths));
       for (double delta : {-2.0, -0.6, -0.4, 0.0, 0.4, 0.6, 2.0, 50.0}) ds.push_back(std::max(0.0, slow + delta));
@@ -66,8 +74,8 @@ void CheckCatalog(const std::string& file, int zones_to_try, unsigned seed) {
       // A corridor piece from p, up to 10 km long, in a random direction.
       GeodesicPiece piece;
       piece.a = p;
-      piece.azimuth_at_a = 360 * unit(rng) - 180;
-      piece.length = 10e3 * unit(rng);
+      piece.azimuth_at_a = 360 * draw.Unit() - 180;
+      piece.length = 10e3 * draw.Unit();
       GeographicLib::Geodesic::WGS84().Direct(p.lat, p.lon, piece.azimuth_at_a, piece.length, piece.b.lat,
                                              piece.b.lon);
       std::vector<double> ws = {0, 200, 1000, 3000, 5000, 10000, 30000};
@@ -96,16 +104,14 @@ void CheckRings(const std::string& file, int centres, unsigned seed) {
   LoadShipped(file, &loaded);
   if (!loaded) return;
   const Catalog& catalog = *loaded;
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<size_t> pick(0, catalog.zones().size() - 1);
-  std::uniform_real_distribution<double> unit(0, 1);
+  Draws draw(catalog, seed);
   size_t answers = 0;
   for (int c = 0; c < centres; ++c) {
-    const LatLon a = catalog.zones()[pick(rng)].centroid;
-    const LatLon p{a.lat + 0.3 * (unit(rng) - 0.5), a.lon + 0.3 * (unit(rng) - 0.5)};
+    const LatLon a = catalog.zones()[draw.Zone()].centroid;
+    const LatLon p{a.lat + 0.3 * (draw.Unit() - 0.5), a.lon + 0.3 * (draw.Unit() - 0.5)};
     std::vector<Metres> radii = {Metres(0)};
-    for (double r = 500 + 3000 * unit(rng); r < 150e3; r += 2000 + 15000 * unit(rng)) radii.push_back(Metres(r));
-    for (int j = 0; j < 3; ++j) radii.push_back(catalog.DistanceTo(static_cast<ZoneIndex>(pick(rng)), p));
+    for (double r = 500 + 3000 * draw.Unit(); r < 150e3; r += 2000 + 15000 * draw.Unit()) radii.push_back(Metres(r));
+    for (int j = 0; j < 3; ++j) radii.push_back(catalog.DistanceTo(static_cast<ZoneIndex>(draw.Zone()), p));
     radii.push_back(Metres(-1));
     const auto all = catalog.ZonesWithinEach(p, radii);
     ASSERT_EQ(all.size(), radii.size());
