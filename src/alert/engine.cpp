@@ -1012,17 +1012,20 @@ std::optional<AlertId> AlertEngine::OpenAlert(zones::ZoneIndex zone, bool preale
   return L.id;
 }
 
+std::optional<ActiveAlert> AlertEngine::ActiveAt(zones::ZoneIndex zone, bool prealert) const {
+  const Level& L = impl_->zones[zone].level[prealert ? kPre : kAlert];
+  if (!L.open) return std::nullopt;
+  return ActiveAlert{prealert, L.id, zone, UnixTime(L.started), L.SharedThreats(), L.category};
+}
+
 std::vector<ActiveAlert> AlertEngine::Active() const {
   const Impl& m = *impl_;
   std::vector<ZoneIndex> zs = m.active;
   std::sort(zs.begin(), zs.end());
   std::vector<ActiveAlert> out;
   for (ZoneIndex z : zs)
-    for (int l : {kPre, kAlert}) {
-      const Level& L = m.zones[z].level[l];
-      if (!L.open) continue;
-      out.push_back({l == kPre, L.id, z, UnixTime(L.started), L.SharedThreats(), L.category});
-    }
+    for (bool pre : {true, false})
+      if (auto a = ActiveAt(z, pre)) out.push_back(std::move(*a));
   return out;
 }
 

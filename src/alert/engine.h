@@ -89,6 +89,9 @@ class ThreatList {
   // O(log n).
   bool Contains(const TrackId& t) const { return std::binary_search(begin(), end(), t); }
   friend bool operator==(const ThreatList& a, const ThreatList& b) { return a.ids() == b.ids(); }
+  // O(1): both are the same shared list (so equal), e.g. an alert's list unchanged
+  // between two Active() calls. False says nothing.
+  bool SameListAs(const ThreatList& o) const { return ids_ == o.ids_; }
 
  private:
   static const std::vector<TrackId>& Empty() {
@@ -164,6 +167,10 @@ class AlertEngine {
   // The id of the alert (or pre-alert) open on `zone`, if any; cheaper than Active().
   // REQUIRES: zone < catalog.zones().size().
   std::optional<AlertId> OpenAlert(zones::ZoneIndex zone, bool prealert) const;
+  // The alert (or pre-alert) open on `zone`, as Active() lists it, if any; O(1)
+  // unless its threat list changed since it was last handed out.
+  // REQUIRES: zone < catalog.zones().size().
+  std::optional<ActiveAlert> ActiveAt(zones::ZoneIndex zone, bool prealert) const;
   // The id allocator's state, to persist and hand to the next run's constructor.
   const AlertIdAllocator::State& id_state() const;
   const EngineStats& stats() const;

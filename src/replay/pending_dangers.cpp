@@ -38,4 +38,14 @@ PendingDangers::Waiting PendingDangers::TakeOldest() {
   }
 }
 
+std::uint64_t PendingDangers::FirstWaiting() {
+  while (!line_.empty()) {
+    const auto& [ticket, track] = line_.front();
+    auto it = waiting_.find(track);
+    if (it != waiting_.end() && it->second.ticket == ticket) return ticket;
+    line_.pop_front();
+  }
+  return next_ticket_;
+}
+
 }  // namespace tocsin::replay

@@ -40,6 +40,15 @@ class PendingDangers {
   bool empty() const { return waiting_.empty(); }
   std::size_t size() const { return waiting_.size(); }
 
+  // Tickets: every track that starts waiting takes the next number, and keeps it
+  // while replaced. Whatever waited when issued() was read has left the line (taken)
+  // once FirstWaiting() >= that value, replacements included: so a caller can tell
+  // when the dangers of an input it fed have all been decided.
+  std::uint64_t issued() const { return next_ticket_; }
+  // The ticket of the track waiting longest, or issued() when none waits.
+  // Amortised O(1) (drops the line's skipped entries in front).
+  std::uint64_t FirstWaiting();
+
  private:
   struct Entry {
     Waiting waiting;

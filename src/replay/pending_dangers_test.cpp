@@ -55,5 +55,29 @@ TEST(PendingDangers, EveryTrackIsTakenOnceAPassHoweverOftenOthersUpdate) {
   EXPECT_EQ(p.TakeOldest().danger.track, TrackId("t0"));
 }
 
+// A caller marks issued() after feeding an input; the input's dangers are all
+// decided once FirstWaiting() reaches the mark, and not before.
+TEST(PendingDangers, FirstWaitingReachesAMarkOnlyWhenEverythingBeforeItLeft) {
+  PendingDangers p;
+  EXPECT_EQ(p.FirstWaiting(), p.issued());  // nothing waits
+  p.Put(DangerOf("a", 0.1), UnixTime(1));
+  p.Put(DangerOf("b", 0.1), UnixTime(1));
+  const std::uint64_t mark_ab = p.issued();
+  p.Put(DangerOf("a", 0.2), UnixTime(2));  // replaces a's: no new ticket
+  EXPECT_EQ(p.issued(), mark_ab);
+  p.Put(DangerOf("c", 0.1), UnixTime(2));
+  const std::uint64_t mark_c = p.issued();
+  EXPECT_LT(p.FirstWaiting(), mark_ab);
+  // Taking b out of turn (its track ended) leaves a waiting: not yet.
+  ASSERT_TRUE(p.Take(TrackId("b")).has_value());
+  EXPECT_LT(p.FirstWaiting(), mark_ab);
+  EXPECT_EQ(p.TakeOldest().danger.track, TrackId("a"));
+  EXPECT_GE(p.FirstWaiting(), mark_ab);
+  EXPECT_LT(p.FirstWaiting(), mark_c);
+  EXPECT_EQ(p.TakeOldest().danger.track, TrackId("c"));
+  EXPECT_GE(p.FirstWaiting(), mark_c);
+  EXPECT_EQ(p.FirstWaiting(), p.issued());
+}
+
 }  // namespace
 }  // namespace tocsin::replay

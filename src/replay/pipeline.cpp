@@ -19,6 +19,7 @@ void Pipeline::OnTrackUpdate(const track::TrackUpdate& update) {
   const std::vector<TrackId> handovers = predictor_.TakeHandovers();
   if (danger) {
     ++stats_.dangers;
+    if (observer_) observer_(*danger);
     if (defer_ && handovers.empty()) {
       if (pending_.Put(std::move(*danger), now_)) ++stats_.superseded;
     } else {

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <utility>
 
 #include "alert/engine.h"
 #include "predict/predictor.h"
@@ -54,6 +55,15 @@ class Pipeline final : public track::TrackSink {
   // any waits), or all of them when it is empty. Returns how many were applied.
   std::size_t ApplyPendingDangers(const std::function<bool()>& keep_going = {});
   std::size_t pending_dangers() const { return pending_.size(); }
+  // Marks for telling when an input's dangers are decided (PendingDangers tickets):
+  // read danger_mark() after feeding a report to the tracker; every danger it made
+  // has reached the engine once first_waiting_danger() >= that mark.
+  std::uint64_t danger_mark() const { return pending_.issued(); }
+  std::uint64_t first_waiting_danger() { return pending_.FirstWaiting(); }
+
+  // Called with every danger the predictor makes (before it waits or is decided);
+  // the live server shows it on its track. Empty: none.
+  void SetDangerObserver(std::function<void(const alert::Danger&)> observer) { observer_ = std::move(observer); }
 
   // Moves scenario time to `now` (ignored if earlier), ticking the engine at every
   // tick boundary passed; `on_tick` (may be empty) runs before each engine tick
@@ -80,6 +90,7 @@ class Pipeline final : public track::TrackSink {
   UnixTime now_;
   double next_tick_ = -1;  // < 0: not started
   PipelineStats stats_;
+  std::function<void(const alert::Danger&)> observer_;
 };
 
 }  // namespace tocsin::replay

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <ranges>
@@ -57,8 +58,14 @@ class CollectingSink final : public alert::AlertSink {
 // alert pipeline unless warming up after a restart.
 class LiveTrackSink final : public track::TrackSink {
  public:
+  // Shows each track the danger the predictor made for it (the one the engine
+  // decides on), so views need not predict again.
   LiveTrackSink(replay::Pipeline& pipeline, std::size_t trail_points)
-      : pipeline_(pipeline), trail_points_(trail_points) {}
+      : pipeline_(pipeline), trail_points_(trail_points) {
+    pipeline_.SetDangerObserver([this](const alert::Danger& d) {
+      if (updating_ && updating_->update.id == d.track) updating_->danger = d;
+    });
+  }
   void OnTrackUpdate(const track::TrackUpdate& u) override {
     auto& v = tracks[u.id];
     v.update = u;
@@ -67,7 +74,10 @@ class LiveTrackSink final : public track::TrackSink {
       v.trail.push_back(u.position);
       if (v.trail.size() > trail_points_) v.trail.erase(v.trail.begin());
     }
-    if (!warming) pipeline_.OnTrackUpdate(u);
+    if (warming) return;
+    updating_ = &v;
+    pipeline_.OnTrackUpdate(u);
+    updating_ = nullptr;
   }
   void OnTrackEnd(const track::TrackEnd& e) override {
     tracks.erase(e.id);
@@ -85,6 +95,7 @@ class LiveTrackSink final : public track::TrackSink {
  private:
   replay::Pipeline& pipeline_;
   std::size_t trail_points_;
+  TrackView* updating_ = nullptr;  // the track whose update the pipeline handles
 };
 
 struct PendingRequest {
@@ -130,12 +141,18 @@ struct LiveCore::Impl {
     std::shared_ptr<const TrackView> view;
   };
   std::unordered_map<TrackId, CachedView> track_views;
+  // The alert views last shown, by zone and level (2 * zone + 1 for pre-alerts),
+  // reused while the alert, its category and its (shared) threat list are the same.
+  std::vector<AlertView> alert_views;
+  std::size_t alerts_shown = 0;
   std::vector<AuditRecord> audit;
   std::vector<PublishedEvent> published;
   std::uint64_t seq = 0;
   std::uint64_t next_request = 1;
   std::unordered_map<std::string, double> expected_at;  // open alert id -> expected arrival
   std::unordered_map<std::string, std::string> manual_note;  // manual source -> note
+  // Manual source -> the zones it was issued on (ascending), until it is withdrawn.
+  std::unordered_map<std::string, std::vector<zones::ZoneIndex>> manual_zones;
   std::map<std::string, PendingRequest> pending;
   std::unordered_map<std::string, double> last_seen;     // sensor -> clock time
   std::unordered_map<std::string, double> stale_until;   // overloaded sensors
@@ -143,10 +160,17 @@ struct LiveCore::Impl {
   double last_snapshot = -1e300;
   std::chrono::steady_clock::time_point last_snapshot_steady{};
   bool snapshot_due = false;  // decisions published since the last snapshot
-  // Arrivals of reports processed while dangers still waited (see CommitAndPublish),
-  // in 1 ms runs: (first arrival of the run, reports in it). Bounded by the backlog's
-  // duration in ms, not by its reports.
-  std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> undecided;
+  // Reports not yet decided, in runs of arrivals at most 1 ms long with one danger
+  // mark (see replay::Pipeline::danger_mark): (first arrival of the run, reports in
+  // it, the mark). At most one run per ms and per danger ticket issued while they
+  // wait, so bounded by the backlog's duration in ms plus the tracks waiting.
+  struct Undecided {
+    std::chrono::steady_clock::time_point arrived;
+    std::uint64_t reports = 0;
+    std::uint64_t mark = 0;
+  };
+  std::deque<Undecided> undecided;
+  std::vector<std::uint64_t> marks;  // the batch's danger marks, one per report
 
   double Now() const { return owner.clock_.Now().seconds(); }
 
@@ -175,7 +199,12 @@ struct LiveCore::Impl {
     collected.events.clear();
   }
 
-  void CommitAndPublish(std::span<const InboundReport> reports) {
+  // Stores and publishes what was decided since the last call, with the reports
+  // tracked for it (`marks[i]`: the danger mark after reports[i]; empty: marked now),
+  // then times every report whose dangers have all been decided. With `snapshot`,
+  // makes a snapshot when one is due.
+  void CommitAndPublish(std::span<const InboundReport> reports, std::span<const std::uint64_t> marks = {},
+                        bool snapshot = true) {
     TakeDecisions();
     if (!reports.empty() || !published.empty() || !audit.empty()) {
       if (Status s = log.Commit(reports, published, audit); !s.ok()) {
@@ -188,37 +217,48 @@ struct LiveCore::Impl {
       owner.stats_.decisions += published.size();
       publisher.Publish(published, owner.options_.mode);
     }
-    // A report is decided once no danger that may stem from it still waits: its
-    // latency is taken when a batch ends with none waiting (an upper bound under a
-    // backlog, where its track's danger may have been decided a batch or more earlier).
-    // Reports of a run are timed from its first arrival (at most 1 ms early).
-    for (const auto& r : reports) {
-      if (!undecided.empty() && r.arrived >= undecided.back().first &&
-          r.arrived - undecided.back().first < std::chrono::milliseconds(1))
-        ++undecided.back().second;
-      else
-        undecided.emplace_back(r.arrived, 1);
-    }
-    if (!pipeline || pipeline->pending_dangers() == 0) {
-      const auto done = std::chrono::steady_clock::now();
-      for (const auto& [arrived, n] : undecided) {
-        const double lat = std::chrono::duration<double>(done - arrived).count();
-        std::size_t b = 0;
-        while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
-        owner.stats_.latency_counts[b] += n;
-        owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat * static_cast<double>(n));
-      }
-      undecided.clear();
-    }
+    TimeDecidedReports(reports, marks);
     if (!published.empty()) snapshot_due = true;
     const bool operator_action = !audit.empty();
     published.clear();
     audit.clear();
+    if (!snapshot) return;
     const double now = Now();
     const bool gap_passed = std::chrono::steady_clock::now() - last_snapshot_steady >=
                             std::chrono::duration<double>(owner.options_.snapshot_min_gap_s);
     if (operator_action || (snapshot_due && gap_passed) || now - last_snapshot >= owner.options_.snapshot_interval_s)
       MakeSnapshot(now);
+  }
+
+  // A report is decided once every danger that may stem from it has reached the
+  // engine and been published: the dangers waiting when it was tracked (its mark)
+  // have all left the line. Reports of a run are timed from its first arrival (at
+  // most 1 ms early): an upper bound.
+  void TimeDecidedReports(std::span<const InboundReport> reports, std::span<const std::uint64_t> marks) {
+    const std::uint64_t now_mark = pipeline ? pipeline->danger_mark() : 0;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const auto arrived = reports[i].arrived;
+      const std::uint64_t mark = i < marks.size() ? marks[i] : now_mark;
+      if (!undecided.empty() && mark == undecided.back().mark && arrived >= undecided.back().arrived &&
+          arrived - undecided.back().arrived < std::chrono::milliseconds(1)) {
+        ++undecided.back().reports;
+      } else {
+        undecided.push_back({arrived, 1, mark});
+      }
+    }
+    if (undecided.empty()) return;
+    const std::uint64_t first_waiting =
+        pipeline ? pipeline->first_waiting_danger() : std::numeric_limits<std::uint64_t>::max();
+    const auto done = std::chrono::steady_clock::now();
+    while (!undecided.empty() && undecided.front().mark <= first_waiting) {
+      const Undecided& u = undecided.front();
+      const double lat = std::chrono::duration<double>(done - u.arrived).count();
+      std::size_t b = 0;
+      while (b < LiveStats::kBuckets.size() && lat > LiveStats::kBuckets[b]) ++b;
+      owner.stats_.latency_counts[b] += u.reports;
+      owner.stats_.latency_sum.store(owner.stats_.latency_sum.load() + lat * static_cast<double>(u.reports));
+      undecided.pop_front();
+    }
   }
 
   void MakeSnapshot(double now) {
@@ -239,7 +279,8 @@ struct LiveCore::Impl {
       CachedView& cv = track_views[id];
       if (!cv.view || cv.version != version) {
         auto t = std::make_shared<TrackView>(v);
-        t->danger = predictor_for_views.Compute(v.update);
+        // Tracks rebuilt after a restart show a prediction until the pipeline's first.
+        if (!t->danger) t->danger = predictor_for_views.Compute(v.update);
         cv = {version, std::move(t)};
       }
       s->tracks.push_back(cv.view);
@@ -250,17 +291,23 @@ struct LiveCore::Impl {
         return it == track_sink->tracks.end() || it->second.update.status != track::TrackStatus::kConfirmed;
       });
     std::size_t alerts = 0, pre = 0;
+    alert_views.resize(2 * owner.catalog_.zones().size());
+    s->alerts.reserve(alerts_shown);
     for (auto& a : pipeline->engine().Active()) {
-      AlertView v;
-      v.alert = std::move(a);
-      if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
-      for (const auto& t : ManualSources(v.alert.threats)) {
-        v.manual = true;
-        if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
+      AlertView& v = alert_views[2 * a.zone + (a.prealert ? 1 : 0)];
+      if (v.alert.id != a.id || v.alert.category != a.category || !v.alert.threats.SameListAs(a.threats)) {
+        v = AlertView{};
+        v.alert = std::move(a);
+        if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
+        for (const auto& t : ManualSources(v.alert.threats)) {
+          v.manual = true;
+          if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
+        }
       }
       (v.alert.prealert ? pre : alerts)++;
-      s->alerts.push_back(std::move(v));
+      s->alerts.push_back(v);
     }
+    alerts_shown = s->alerts.size();
     for (const auto& d : owner.sensors_.sensors()) {
       SensorView v;
       v.sensor = &d;
@@ -318,6 +365,7 @@ struct LiveCore::Impl {
     std::deque<std::function<void()>> cmds;
     std::set<std::string> newly_overloaded;
     const auto budget = std::chrono::duration<double>(owner.options_.max_batch_s);
+    const auto slice = std::chrono::duration<double>(owner.options_.publish_slice_s);
     for (;;) {
       batch.clear();
       cmds.clear();
@@ -349,6 +397,7 @@ struct LiveCore::Impl {
       // not sweep tracks whose next reports are still queued), and the clock once
       // caught up.
       const auto started = std::chrono::steady_clock::now();
+      marks.clear();
       while (!taken.empty()) {
         batch.push_back(std::move(taken.front()));
         taken.pop_front();
@@ -357,6 +406,7 @@ struct LiveCore::Impl {
         seen = std::max(seen, r.received.seconds());
         AdvanceTo(std::min(r.report.time.seconds(), now));
         tracker->Process(r.report);
+        marks.push_back(pipeline->danger_mark());
         if (std::chrono::steady_clock::now() - started > budget) break;
       }
       caught_up = caught_up && taken.empty();
@@ -365,19 +415,30 @@ struct LiveCore::Impl {
       // as long again: under a backlog the tracker keeps pace with the reports and
       // the engine decides each track's newest estimate instead of every one.
       // Caught up with nothing else waiting: decide them all now (no report or
-      // operator action waits behind them).
+      // operator action waits behind them). What is decided is stored and published
+      // every publish_slice_s, so the first dangers in line do not wait for the last.
+      owner.stats_.processed += batch.size();
+      ++owner.stats_.batches;
       const auto deciding = std::chrono::steady_clock::now();
-      pipeline->ApplyPendingDangers([&] {
+      auto may_decide = [&] {
         if (std::chrono::steady_clock::now() - deciding <= budget) return true;
         std::lock_guard lock(mu);
         return caught_up && queue.empty() && commands.empty();
-      });
+      };
+      bool first_slice = true;
+      do {
+        const auto slice_start = std::chrono::steady_clock::now();
+        pipeline->ApplyPendingDangers(
+            [&] { return std::chrono::steady_clock::now() - slice_start <= slice && may_decide(); });
+        CommitAndPublish(first_slice ? std::span<const InboundReport>(batch) : std::span<const InboundReport>(),
+                         first_slice ? std::span<const std::uint64_t>(marks) : std::span<const std::uint64_t>(),
+                         /*snapshot=*/false);
+        first_slice = false;
+      } while (pipeline->pending_dangers() > 0 && may_decide());
       owner.stats_.pending_dangers = pipeline->pending_dangers();
       owner.stats_.superseded_dangers = pipeline->stats().superseded;
       owner.stats_.max_danger_wait_s = pipeline->stats().max_wait_s;
-      owner.stats_.processed += batch.size();
-      ++owner.stats_.batches;
-      CommitAndPublish(batch);
+      CommitAndPublish({});  // the snapshot, when one is due
       if (stop && taken.empty() && pipeline->pending_dangers() == 0) return;
     }
   }
@@ -420,6 +481,7 @@ struct LiveCore::Impl {
     const double duration = req.duration_s > 0 ? req.duration_s : owner.options_.manual_default_duration_s;
     const TrackId source(std::string(kManualPrefix) + request_id);
     manual_note[source.str()] = req.note;
+    manual_zones[source.str()] = zs;
     const std::size_t before = collected.events.size();
     pipeline->engine().UpsertManual(source, zs, req.category, UnixTime(now + duration), UnixTime(now));
     OperatorOutcome out{200, "issued", {}, request_id, {}};
@@ -598,13 +660,13 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     m.AdvanceTo(now);
     auto& engine = m.pipeline->engine();
     std::vector<zones::ZoneIndex> zs;
-    std::vector<std::string> ids;
+    std::vector<alert::ActiveAlert> lifted;  // the alerts and pre-alerts the request lifts
     OperatorOutcome out{200, "cancelled", {}, {}, {}};
-    const auto active = engine.Active();
     if (request.all) {
-      for (const auto& a : active) zs.push_back(a.zone);
+      lifted = engine.Active();
+      for (const auto& a : lifted) zs.push_back(a.zone);
     } else if (!request.alert.empty()) {
-      for (const auto& a : active)
+      for (auto& a : engine.Active())
         if (a.id.str() == request.alert) zs.push_back(a.zone);
       if (zs.empty()) {
         if (auto p = m.pending.find(request.alert); p != m.pending.end()) {
@@ -623,19 +685,34 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     }
     std::sort(zs.begin(), zs.end());
     zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    if (!request.all)
+      for (auto z : zs)
+        for (bool pre : {true, false})
+          if (auto a = engine.ActiveAt(z, pre)) lifted.push_back(std::move(*a));
     const std::size_t before = m.collected.events.size();
     std::set<std::string> sources;
-    for (const auto& a : active)
-      if (std::binary_search(zs.begin(), zs.end(), a.zone))
-        for (const auto& t : ManualSources(a.threats)) sources.insert(t.str());
+    for (const auto& a : lifted)
+      for (const auto& t : ManualSources(a.threats)) sources.insert(t.str());
     for (auto z : zs) engine.CancelZone(catalog_.zone(z).id, UnixTime(now));
-    // A manual alert cancelled everywhere it was open is withdrawn for good.
-    const auto after = engine.Active();
+    // A manual alert cancelled everywhere it was open is withdrawn for good. Where it
+    // was issued is known unless it was restored from the log.
+    std::optional<std::vector<alert::ActiveAlert>> all_after;
     for (const auto& s : sources) {
+      const TrackId source(s);
       bool still = false;
-      for (const auto& a : after)
-        if (a.threats.Contains(TrackId(s))) still = true;
-      if (!still) engine.RemoveDanger(TrackId(s), alert::EndReason::kOperator, UnixTime(now));
+      if (auto it = m.manual_zones.find(s); it != m.manual_zones.end()) {
+        for (auto z : it->second)
+          for (bool pre : {true, false})
+            if (auto a = engine.ActiveAt(z, pre); a && a->threats.Contains(source)) still = true;
+      } else {
+        if (!all_after) all_after = engine.Active();
+        for (const auto& a : *all_after)
+          if (a.threats.Contains(source)) still = true;
+      }
+      if (!still) {
+        engine.RemoveDanger(source, alert::EndReason::kOperator, UnixTime(now));
+        m.manual_zones.erase(s);
+      }
     }
     for (std::size_t i = before; i < m.collected.events.size(); ++i)
       if (m.collected.events[i].kind == alert::AlertEventKind::kEnd ||

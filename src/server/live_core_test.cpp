@@ -1,5 +1,6 @@
 #include "server/live_core.h"
 
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -107,6 +108,72 @@ TEST_F(LiveCoreTest, BacklogDecidesEachTracksNewestDangerAndAlertsAhead) {
     z0_alerted |= e.event.kind == alert::AlertEventKind::kStart && e.event.zone == ZoneId("Z0");
   EXPECT_TRUE(z0_alerted);
   EXPECT_TRUE(publisher_.stored_before_publish);
+}
+
+// While the engine works off waiting dangers, what it decided is stored and
+// published slice by slice (publish_slice_s; 0: after every danger), so the first
+// tracks in line are not held back by the last; every report is still timed once.
+TEST_F(LiveCoreTest, WaitingDangersArePublishedSliceBySlice) {
+  ingest::SensorIndex radar({track::testing::Radar3d("R1", 48.0, 29.7, 1.0)});
+  LiveOptions options;
+  options.publish_slice_s = 0;
+  options.max_batch_s = 10;  // the whole queue is tracked in one batch
+  LiveCore core(catalog_, radar, alert::Policy::Defaults(), clock_, log_, publisher_, options);
+  constexpr int kDrones = 3, kScans = 10;
+  for (int k = 0; k < kScans; ++k)
+    for (int d = 0; d < kDrones; ++d) {
+      const double t = T0 - kScans + k;
+      InboundReport r;  // drones flying east at 50 m/s along the row, 25 km apart
+      r.report = track::testing::Plot(radar.sensors()[0],
+                                      track::testing::Local(48.05, 29.85, 25000.0 * d + 50.0 * k, 0.0, 800.0), t,
+                                      nullptr);
+      r.format = "json";
+      r.received = UnixTime(t);
+      ASSERT_TRUE(core.Submit(std::move(r)));
+    }
+  ASSERT_TRUE(core.Start().ok());
+  core.Stop();
+  EXPECT_EQ(core.stats().processed, static_cast<std::uint64_t>(kDrones * kScans));
+  EXPECT_EQ(core.stats().batches, 1u);
+  // One commit for the batch's reports with the first danger's decisions, then one
+  // per further danger that decided something: kDrones tracks wait at the end of the
+  // batch, and those ahead in line alert zones of the row before the others.
+  std::set<std::string> starting;  // tracks whose danger started some alert or pre-alert
+  for (const auto& e : publisher_.published)
+    if (!e.event.threats.empty()) starting.insert(e.event.threats.front().str());
+  ASSERT_GE(starting.size(), 2u);
+  EXPECT_GE(log_.commits(), starting.size());
+  EXPECT_EQ(log_.reports().size(), static_cast<std::size_t>(kDrones * kScans));
+  std::uint64_t timed = 0;
+  for (const auto& c : core.stats().latency_counts) timed += c;
+  EXPECT_EQ(timed, static_cast<std::uint64_t>(kDrones * kScans));
+  EXPECT_TRUE(publisher_.stored_before_publish);
+}
+
+// Cancelling one zone of a manual alert lifts that zone only; the other stays under
+// the operator's alert until it is cancelled too.
+TEST_F(LiveCoreTest, CancelOnOneZoneOfAManualAlertLeavesItsOtherZones) {
+  auto core = MakeCore();
+  ManualAlertRequest r;
+  r.zones = {"Z0", "Z1"};
+  auto out = core->IssueManual(alice_, r);
+  ASSERT_EQ(out.alerts.size(), 2u) << out.status;
+  EXPECT_EQ(core->Cancel(bob_, CancelRequest{"", "Z0", false}).http_status, 200);
+  auto shown = [&] {
+    std::set<std::string> zones;
+    for (const auto& a : core->snapshot()->alerts)
+      if (!a.alert.prealert) {
+        EXPECT_TRUE(a.manual);
+        zones.insert(catalog_.zone(a.alert.zone).id.str());
+      }
+    return zones;
+  };
+  EXPECT_EQ(shown(), std::set<std::string>{"Z1"});
+  auto c = core->Cancel(bob_, CancelRequest{"", "Z1", false});
+  EXPECT_EQ(c.http_status, 200);
+  EXPECT_FALSE(c.alerts.empty());
+  EXPECT_TRUE(shown().empty());
+  core->Stop();
 }
 
 TEST_F(LiveCoreTest, ManualAlertOverTwoRegionsNeedsASecondOperator) {

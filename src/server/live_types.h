@@ -48,7 +48,9 @@ struct PublishedEvent {
 struct TrackView {
   track::TrackUpdate update;
   std::vector<LatLon> trail;            // oldest first
-  std::optional<alert::Danger> danger;  // the latest prediction
+  // The latest danger the predictor made for the track (the one the alert engine
+  // decides on; rate-limited, so up to a few seconds old).
+  std::optional<alert::Danger> danger;
 };
 
 struct AlertView {

@@ -71,8 +71,9 @@ std::string Service::Impl::MetricsText() const {
         static_cast<double>(stale));
 
   Family(&out, "tocsin_decision_latency_seconds", "histogram",
-         "Time from a report's arrival to the publication of the first batch after it with no track danger "
-         "left waiting for the alert engine (its decision is then stored and published).");
+         "Time from a report's arrival to the publication after which no track danger that waited when it was "
+         "tracked (its own among them) still waits for the alert engine: its decisions are then stored and "
+         "published.");
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < LiveStats::kBuckets.size(); ++i) {
     cumulative += s.latency_counts[i];

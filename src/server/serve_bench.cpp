@@ -4,7 +4,8 @@
 //               TCP at their scan rate (1 s); once they are live tracks, manual alerts
 //               on a far zone through POST /api/operator/alerts (and their cancels):
 //               time from the client's send to the SSE event at a raw-socket
-//               subscriber, p50/p99; plus the server's decision latency histogram.
+//               subscriber, p50/p99; plus the server's decision latency histogram
+//               (pause_ms between a cancel and the next issue sets the operator load).
 //  subscribers  N (default 10,000) SSE subscribers on /api/stream in a forked child;
 //               manual alerts issued and cancelled at `rate` decisions/s; checks every
 //               subscriber got every event and tocsin_stream_dropped_total.
@@ -354,7 +355,7 @@ BenchService StartService(const std::string& name, bool durable, double radar_pe
 }
 
 // ---- latency -------------------------------------------------------------------
-void RunLatency(int targets_n, int alerts, bool durable) {
+void RunLatency(int targets_n, int alerts, bool durable, int pause_ms) {
   BenchService bench = StartService("tocsin-serve-bench-latency", durable);
   if (!bench.svc) return;
   Service& svc = *bench.svc;
@@ -416,7 +417,7 @@ void RunLatency(int targets_n, int alerts, bool durable) {
     }
     cancel_ms.push_back((NowNs() - t0) / 1e6);
     ReadResponse(op);
-    std::this_thread::sleep_for(std::chrono::milliseconds(37));
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
   }
   const std::string after = Get(ep.http, "/metrics");
   const double busiest = BusiestThreadCpu(cpu0, ThreadCpu());
@@ -736,7 +737,8 @@ int main(int argc, char** argv) {
   auto arg = [&](int i, double d) { return argc > i ? std::atof(argv[i]) : d; };
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (what == "latency" || what == "all")
-    RunLatency(static_cast<int>(arg(2, 1000)), static_cast<int>(arg(3, 200)), arg(4, 1) != 0);
+    RunLatency(static_cast<int>(arg(2, 1000)), static_cast<int>(arg(3, 200)), arg(4, 1) != 0,
+               static_cast<int>(arg(5, 37)));
   if (what == "subscribers" || what == "all")
     RunSubscribers(static_cast<size_t>(arg(2, 10000)), static_cast<int>(arg(3, 100)), arg(4, 10));
   if (what == "ingest" || what == "all")
@@ -744,7 +746,8 @@ int main(int argc, char** argv) {
               arg(5, 1) != 0, arg(6, 0));
   if (what != "latency" && what != "subscribers" && what != "ingest" && what != "all") {
     std::fprintf(stderr,
-                 "usage: serve_bench latency [targets=1000] [alerts=200] [durable=1]\n"
+                 "usage: serve_bench latency [targets=1000] [alerts=200] [durable=1] [pause_ms=37]\n"
+                 "         (pause_ms: between one alert's cancel and the next issue)\n"
                  "       serve_bench subscribers [n=10000] [alerts=100] [events_per_s=10]\n"
                  "       serve_bench ingest [conns=4] [lines_per_conn=250000] [targets=1000] [durable=1] [clutter=0]\n"
                  "         (clutter: the fraction of lines that are false plots, 0 to 0.999)\n");
