@@ -340,8 +340,9 @@ std::optional<alert::Danger> Predictor::OnUpdate(const track::TrackUpdate& in) {
   }
   Last& last = last_[u.id.str()];
   const double t = u.time.seconds();
-  const bool fast = IsBallistic(u.category) || u.category == ThreatCategory::kCruiseMissile;
-  double interval = fast ? config_.recompute_interval_s : config_.drone_recompute_interval_s;
+  double interval = IsBallistic(u.category)                          ? config_.recompute_interval_s
+                    : u.category == ThreatCategory::kCruiseMissile ? config_.cruise_recompute_interval_s
+                                                                   : config_.drone_recompute_interval_s;
   if (heading_unknown) interval = std::max(interval, config_.vague_recompute_interval_s);
   const bool due = t - last.time >= interval || u.category != last.category || u.status != last.status ||
                    heading_unknown != last.heading_unknown;

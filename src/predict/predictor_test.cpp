@@ -145,24 +145,31 @@ TEST(PredictorTest, BallisticEllipseContainsThePredictedImpact) {
   EXPECT_GT(GeodesicDistance(u.position, e->centre).value(), 20000.0);
 }
 
-TEST(PredictorTest, RateLimitedExceptOnCategoryChange) {
+TEST(PredictorTest, RateLimitedPerCategoryExceptOnCategoryChange) {
   Predictor p;
   auto u = Drone(1000.0);
   EXPECT_TRUE(p.OnUpdate(u).has_value());
   u.time = UnixTime(1000.4);
   EXPECT_FALSE(p.OnUpdate(u).has_value());
   u.category = ThreatCategory::kCruiseMissile;
-  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  EXPECT_TRUE(p.OnUpdate(u).has_value());  // category change
   u.time = UnixTime(1001.5);
-  EXPECT_TRUE(p.OnUpdate(u).has_value());  // cruise: every second
-  u.category = ThreatCategory::kDrone;
+  EXPECT_FALSE(p.OnUpdate(u).has_value());  // cruise: every 2 s (its near disc still holds it)
+  u.time = UnixTime(1002.5);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());
+  u.category = ThreatCategory::kBallisticMissile;
   u.time = UnixTime(1002.6);
   EXPECT_TRUE(p.OnUpdate(u).has_value());  // category change
-  u.time = UnixTime(1004.0);
+  u.time = UnixTime(1003.7);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());  // ballistic: every second
+  u.category = ThreatCategory::kDrone;
+  u.time = UnixTime(1003.8);
+  EXPECT_TRUE(p.OnUpdate(u).has_value());  // category change
+  u.time = UnixTime(1005.0);
   EXPECT_FALSE(p.OnUpdate(u).has_value());  // drone: every 2 s
-  u.time = UnixTime(1004.7);
+  u.time = UnixTime(1005.9);
   EXPECT_TRUE(p.OnUpdate(u).has_value());
-  EXPECT_EQ(p.skipped(), 2u);
+  EXPECT_EQ(p.skipped(), 3u);
 }
 
 TEST(PredictorTest, TentativeTracksMakeNoDanger) {
