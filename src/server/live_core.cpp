@@ -145,6 +145,8 @@ struct LiveCore::Impl {
   // reused while the alert, its category and its (shared) threat list are the same.
   std::vector<AlertView> alert_views;
   std::size_t alerts_shown = 0;
+  // Zones an operator action being run touched (PatchSnapshot refreshes them).
+  std::vector<zones::ZoneIndex> operator_zones;
   std::vector<AuditRecord> audit;
   std::vector<PublishedEvent> published;
   std::uint64_t seq = 0;
@@ -218,16 +220,24 @@ struct LiveCore::Impl {
       publisher.Publish(published, owner.options_.mode);
     }
     TimeDecidedReports(reports, marks);
-    if (!published.empty()) snapshot_due = true;
     const bool operator_action = !audit.empty();
+    // An operator action's decisions are shown at once, by PatchSnapshot.
+    if (!published.empty() && !operator_action) snapshot_due = true;
+    if (operator_action)
+      for (const auto& p : published)
+        if (auto z = owner.catalog_.Find(p.event.zone)) operator_zones.push_back(*z);
     published.clear();
     audit.clear();
     if (!snapshot) return;
     const double now = Now();
     const bool gap_passed = std::chrono::steady_clock::now() - last_snapshot_steady >=
                             std::chrono::duration<double>(owner.options_.snapshot_min_gap_s);
-    if (operator_action || (snapshot_due && gap_passed) || now - last_snapshot >= owner.options_.snapshot_interval_s)
+    if ((snapshot_due && gap_passed) || now - last_snapshot >= owner.options_.snapshot_interval_s) {
       MakeSnapshot(now);
+    } else if (operator_action) {
+      PatchSnapshot(now, std::move(operator_zones));
+    }
+    operator_zones.clear();
   }
 
   // A report is decided once every danger that may stem from it has reached the
@@ -261,6 +271,67 @@ struct LiveCore::Impl {
     }
   }
 
+  // The view of an open alert: the cached one while the alert, its category and its
+  // (shared) threat list are the same.
+  const AlertView& ViewOf(alert::ActiveAlert a) {
+    alert_views.resize(2 * owner.catalog_.zones().size());
+    AlertView& v = alert_views[2 * a.zone + (a.prealert ? 1 : 0)];
+    if (v.alert.id != a.id || v.alert.category != a.category || !v.alert.threats.SameListAs(a.threats)) {
+      v = AlertView{};
+      v.alert = std::move(a);
+      if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
+      for (const auto& t : ManualSources(v.alert.threats)) {
+        v.manual = true;
+        if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
+      }
+    }
+    return v;
+  }
+
+  // The snapshot after an operator action: the last one, with the alerts of `zs` (the
+  // action's zones and those its decisions touched) read again from the engine and the
+  // pending requests rebuilt. The other alerts' threat lists and the tracks stay as in
+  // the last snapshot (decisions of the batches since are in the next full snapshot,
+  // at most snapshot_min_gap_s later). Cheaper than MakeSnapshot, which walks every
+  // alert and track.
+  void PatchSnapshot(double now, std::vector<zones::ZoneIndex> zs) {
+    std::shared_ptr<const Snapshot> prev;
+    {
+      std::lock_guard lock(snap_mu);
+      prev = snap;
+    }
+    if (!prev) return MakeSnapshot(now);
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    auto s = std::make_shared<Snapshot>();
+    s->time = UnixTime(now);
+    s->mode = prev->mode;
+    s->uptime_s = SystemClock().Now().seconds() - started_wall;
+    s->last_seq = seq;
+    s->tracks = prev->tracks;
+    s->sensors = prev->sensors;
+    s->alerts.reserve(prev->alerts.size() + 2 * zs.size());
+    auto next = prev->alerts.begin();  // zone order, pre-alert first
+    for (zones::ZoneIndex z : zs) {
+      for (; next != prev->alerts.end() && next->alert.zone < z; ++next) s->alerts.push_back(*next);
+      while (next != prev->alerts.end() && next->alert.zone == z) ++next;
+      for (bool pre : {true, false})
+        if (auto a = pipeline->engine().ActiveAt(z, pre)) s->alerts.push_back(ViewOf(std::move(*a)));
+    }
+    s->alerts.insert(s->alerts.end(), next, prev->alerts.end());
+    for (const auto& [id, p] : pending) s->pending.push_back(p.view);
+    std::size_t alerts = 0, pre = 0;
+    for (const auto& v : s->alerts) (v.alert.prealert ? pre : alerts)++;
+    owner.stats_.active_alerts = alerts;
+    owner.stats_.active_prealerts = pre;
+    std::shared_ptr<const Snapshot> out = std::move(s);
+    {
+      std::lock_guard lock(snap_mu);
+      snap = out;
+    }
+    publisher.OnSnapshot(out);
+  }
+
   void MakeSnapshot(double now) {
     last_snapshot = now;
     last_snapshot_steady = std::chrono::steady_clock::now();
@@ -291,19 +362,9 @@ struct LiveCore::Impl {
         return it == track_sink->tracks.end() || it->second.update.status != track::TrackStatus::kConfirmed;
       });
     std::size_t alerts = 0, pre = 0;
-    alert_views.resize(2 * owner.catalog_.zones().size());
     s->alerts.reserve(alerts_shown);
     for (auto& a : pipeline->engine().Active()) {
-      AlertView& v = alert_views[2 * a.zone + (a.prealert ? 1 : 0)];
-      if (v.alert.id != a.id || v.alert.category != a.category || !v.alert.threats.SameListAs(a.threats)) {
-        v = AlertView{};
-        v.alert = std::move(a);
-        if (auto it = expected_at.find(v.alert.id.str()); it != expected_at.end()) v.expected_at = it->second;
-        for (const auto& t : ManualSources(v.alert.threats)) {
-          v.manual = true;
-          if (auto it = manual_note.find(t.str()); it != manual_note.end()) v.note = it->second;
-        }
-      }
+      const AlertView& v = ViewOf(std::move(a));
       (v.alert.prealert ? pre : alerts)++;
       s->alerts.push_back(v);
     }
@@ -482,6 +543,7 @@ struct LiveCore::Impl {
     const TrackId source(std::string(kManualPrefix) + request_id);
     manual_note[source.str()] = req.note;
     manual_zones[source.str()] = zs;
+    operator_zones.insert(operator_zones.end(), zs.begin(), zs.end());
     const std::size_t before = collected.events.size();
     pipeline->engine().UpsertManual(source, zs, req.category, UnixTime(now + duration), UnixTime(now));
     OperatorOutcome out{200, "issued", {}, request_id, {}};
@@ -694,6 +756,7 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     for (const auto& a : lifted)
       for (const auto& t : ManualSources(a.threats)) sources.insert(t.str());
     for (auto z : zs) engine.CancelZone(catalog_.zone(z).id, UnixTime(now));
+    m.operator_zones.insert(m.operator_zones.end(), zs.begin(), zs.end());
     // A manual alert cancelled everywhere it was open is withdrawn for good. Where it
     // was issued is known unless it was restored from the log.
     std::optional<std::vector<alert::ActiveAlert>> all_after;

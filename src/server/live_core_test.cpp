@@ -134,7 +134,6 @@ TEST_F(LiveCoreTest, WaitingDangersArePublishedSliceBySlice) {
   ASSERT_TRUE(core.Start().ok());
   core.Stop();
   EXPECT_EQ(core.stats().processed, static_cast<std::uint64_t>(kDrones * kScans));
-  EXPECT_EQ(core.stats().batches, 1u);
   // One commit for the batch's reports with the first danger's decisions, then one
   // per further danger that decided something: kDrones tracks wait at the end of the
   // batch, and those ahead in line alert zones of the row before the others.
@@ -173,6 +172,38 @@ TEST_F(LiveCoreTest, CancelOnOneZoneOfAManualAlertLeavesItsOtherZones) {
   EXPECT_EQ(c.http_status, 200);
   EXPECT_FALSE(c.alerts.empty());
   EXPECT_TRUE(shown().empty());
+  core->Stop();
+}
+
+// After an operator action the snapshot is patched (the action's zones read again)
+// rather than rebuilt; it must show what a full snapshot shows.
+TEST_F(LiveCoreTest, SnapshotPatchedAfterOperatorActionsMatchesAFullOne) {
+  auto core = MakeCore();
+  ManualAlertRequest a;
+  a.zones = {"Z0", "Z1"};
+  a.note = "first";
+  ASSERT_EQ(core->IssueManual(alice_, a).http_status, 200);
+  ManualAlertRequest b;
+  b.zones = {"Z1", "Z2"};  // Z1 already under the first: widened, not restarted
+  b.note = "second";
+  ASSERT_EQ(core->IssueManual(alice_, b).http_status, 200);
+  ASSERT_EQ(core->Cancel(bob_, CancelRequest{"", "Z0", false}).http_status, 200);
+  auto key = [](const Snapshot& s) {
+    std::vector<std::string> out;
+    for (const auto& v : s.alerts)
+      out.push_back(v.alert.id.str() + " " + std::to_string(v.alert.zone) + (v.alert.prealert ? " pre" : "") +
+                    (v.manual ? " manual " : " ") + v.note + " threats " + std::to_string(v.alert.threats.size()));
+    return out;
+  };
+  const auto patched = core->snapshot();
+  EXPECT_EQ(patched->alerts.size(), 4u);  // Z1 and Z2, alert and pre-alert
+  // The next full snapshot: made once snapshot_interval_s of clock time has passed.
+  clock_.Advance(Seconds(1));
+  std::shared_ptr<const Snapshot> full;
+  for (int i = 0; i < 100 && (full = core->snapshot()) == patched; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_NE(full, patched) << "no full snapshot came";
+  EXPECT_EQ(key(*patched), key(*full));
   core->Stop();
 }
 
