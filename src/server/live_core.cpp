@@ -319,9 +319,15 @@ struct LiveCore::Impl {
         if (auto a = pipeline->engine().ActiveAt(z, pre)) s->alerts.push_back(ViewOf(std::move(*a)));
     }
     s->alerts.insert(s->alerts.end(), next, prev->alerts.end());
+    Show(std::move(s));
+  }
+
+  // Completes `s` (pending requests, counters) and makes it the snapshot served.
+  void Show(std::shared_ptr<Snapshot> s) {
     for (const auto& [id, p] : pending) s->pending.push_back(p.view);
     std::size_t alerts = 0, pre = 0;
     for (const auto& v : s->alerts) (v.alert.prealert ? pre : alerts)++;
+    owner.stats_.live_tracks = s->tracks.size();
     owner.stats_.active_alerts = alerts;
     owner.stats_.active_prealerts = pre;
     std::shared_ptr<const Snapshot> out = std::move(s);
@@ -361,13 +367,8 @@ struct LiveCore::Impl {
         auto it = track_sink->tracks.find(kv.first);
         return it == track_sink->tracks.end() || it->second.update.status != track::TrackStatus::kConfirmed;
       });
-    std::size_t alerts = 0, pre = 0;
     s->alerts.reserve(alerts_shown);
-    for (auto& a : pipeline->engine().Active()) {
-      const AlertView& v = ViewOf(std::move(a));
-      (v.alert.prealert ? pre : alerts)++;
-      s->alerts.push_back(v);
-    }
+    for (auto& a : pipeline->engine().Active()) s->alerts.push_back(ViewOf(std::move(a)));
     alerts_shown = s->alerts.size();
     for (const auto& d : owner.sensors_.sensors()) {
       SensorView v;
@@ -376,16 +377,7 @@ struct LiveCore::Impl {
       if (auto it = last_seen.find(d.id.str()); it != last_seen.end()) v.last_report = it->second;
       s->sensors.push_back(v);
     }
-    for (const auto& [id, p] : pending) s->pending.push_back(p.view);
-    owner.stats_.live_tracks = s->tracks.size();
-    owner.stats_.active_alerts = alerts;
-    owner.stats_.active_prealerts = pre;
-    std::shared_ptr<const Snapshot> out = std::move(s);
-    {
-      std::lock_guard lock(snap_mu);
-      snap = out;
-    }
-    publisher.OnSnapshot(out);
+    Show(std::move(s));
   }
 
   // ---- sensors --------------------------------------------------------------
