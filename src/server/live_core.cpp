@@ -160,6 +160,8 @@ struct LiveCore::Impl {
   std::unordered_map<std::string, double> stale_until;   // overloaded sensors
   std::set<std::string> stale;                           // currently marked stale
   double last_snapshot = -1e300;
+  double last_prune = -1e300;  // clock time of the last PruneReports
+  bool prune_more = false;     // it deleted a full chunk: more may be past the retention
   std::chrono::steady_clock::time_point last_snapshot_steady{};
   bool snapshot_due = false;  // decisions published since the last snapshot
   // Reports not yet decided, in runs of arrivals at most 1 ms long with one danger
@@ -493,7 +495,30 @@ struct LiveCore::Impl {
       owner.stats_.max_danger_wait_s = pipeline->stats().max_wait_s;
       CommitAndPublish({});  // the snapshot, when one is due
       if (stop && taken.empty() && pipeline->pending_dangers() == 0) return;
+      if (taken.empty() && pipeline->pending_dangers() == 0) PruneIfDue();
     }
+  }
+
+  // Deletes stored reports past the retention, a bounded chunk at a time, when the
+  // pipeline has nothing waiting (see LiveOptions::report_retention_s).
+  void PruneIfDue() {
+    const double now = Now();
+    if (!prune_more && now - last_prune < owner.options_.prune_interval_s) return;
+    {
+      std::lock_guard lock(mu);
+      if (!queue.empty() || !commands.empty()) return;
+    }
+    last_prune = now;
+    auto n = log.PruneReports(now - owner.options_.report_retention_s, owner.options_.prune_max_rows);
+    if (!n.ok()) {
+      ++owner.stats_.store_failures;
+      prune_more = false;
+      std::fprintf(stderr, "tocsin serve: deleting reports past the retention failed (%s); retried in %g s — "
+                   "check the disk and the store path\n", n.status().message().c_str(), owner.options_.prune_interval_s);
+      return;
+    }
+    owner.stats_.reports_pruned += static_cast<std::uint64_t>(*n);
+    prune_more = *n >= owner.options_.prune_max_rows;
   }
 
   // Runs `f` on the pipeline thread and waits for its result.

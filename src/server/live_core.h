@@ -88,6 +88,13 @@ class DecisionLog {
   // Stores one batch atomically.
   virtual Status Commit(std::span<const InboundReport> reports, std::span<const PublishedEvent> events,
                         std::span<const AuditRecord> audit) = 0;
+  // Deletes at most max_rows stored reports received before `older_than` (clock
+  // seconds); returns how many (== max_rows: more may be left). Decisions and the
+  // audit are never deleted. Default: nothing is deleted (a log that keeps no reports).
+  virtual Result<std::int64_t> PruneReports(double older_than, std::int64_t max_rows) {
+    (void)older_than, (void)max_rows;
+    return std::int64_t{0};
+  }
 };
 
 // Receives what the pipeline thread decided, after it is stored. Called on the
@@ -122,6 +129,12 @@ struct LiveOptions {
   double snapshot_min_gap_s = 0.05;
   std::size_t trail_points = 40;
   double restore_window_s = 600.0;
+  // Stored reports older than this (clock seconds; store::kDefaultReportRetention)
+  // are deleted while the pipeline is caught up: at most prune_max_rows (~2 us each)
+  // every prune_interval_s, or at once again while a call found that many.
+  double report_retention_s = 48 * 3600.0;
+  double prune_interval_s = 1.0;
+  std::int64_t prune_max_rows = 1000;
   double manual_default_duration_s = 600.0;
   double manual_max_duration_s = 6 * 3600.0;
 };
@@ -129,6 +142,7 @@ struct LiveOptions {
 struct LiveStats {
   std::atomic<std::uint64_t> submitted{0}, refused_overload{0}, processed{0}, batches{0};
   std::atomic<std::uint64_t> decisions{0}, store_failures{0}, operator_actions{0};
+  std::atomic<std::uint64_t> reports_pruned{0};  // stored reports deleted (report_retention_s)
   std::atomic<std::uint64_t> live_tracks{0}, active_alerts{0}, active_prealerts{0};
   // Track dangers waiting for the alert engine now, replaced by a newer one while
   // waiting (total), and the longest wait so far (clock seconds).

@@ -292,6 +292,34 @@ TEST_F(LiveCoreTest, RestartAdoptsOpenAlertsAndNeverRepeatsIds) {
   EXPECT_EQ(out.request, "R-000002");
 }
 
+// Stored reports past the retention are deleted while the pipeline is idle, a
+// bounded chunk at a time, and again at once while a chunk came back full.
+TEST_F(LiveCoreTest, ReportsPastTheRetentionAreDeletedInChunks) {
+  ingest::SensorIndex radar({track::testing::Radar3d("R1", 48.0, 29.7, 1.0)});
+  LiveOptions options;
+  options.report_retention_s = 3600;
+  options.prune_max_rows = 2;
+  options.prune_interval_s = 1000;  // the clock stands still: only full chunks call again
+  LiveCore core(catalog_, radar, alert::Policy::Defaults(), clock_, log_, publisher_, options);
+  auto submit = [&](double received) {
+    InboundReport r;
+    r.report = track::testing::Plot(radar.sensors()[0], track::testing::Local(48.05, 29.85, 0, 0, 800.0),
+                                    received, nullptr);
+    r.format = "json";
+    r.received = UnixTime(received);
+    ASSERT_TRUE(core.Submit(std::move(r)));
+  };
+  for (int i = 0; i < 5; ++i) submit(T0 - 7200 + i);  // two hours old
+  for (int i = 0; i < 2; ++i) submit(T0 - 10 + i);
+  ASSERT_TRUE(core.Start().ok());
+  for (int i = 0; i < 200 && core.stats().reports_pruned < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  core.Stop();
+  EXPECT_EQ(core.stats().reports_pruned, 5u);
+  ASSERT_EQ(log_.reports().size(), 2u);
+  EXPECT_EQ(log_.reports()[0].received, UnixTime(T0 - 10));
+}
+
 TEST_F(LiveCoreTest, StoreFailureStillPublishesAndIsCounted) {
   auto core = MakeCore();
   log_.FailNextCommit("disk full");

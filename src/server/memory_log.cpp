@@ -47,4 +47,13 @@ Status MemoryDecisionLog::Commit(std::span<const InboundReport> reports, std::sp
   return Status::Ok();
 }
 
+Result<std::int64_t> MemoryDecisionLog::PruneReports(double older_than, std::int64_t max_rows) {
+  std::int64_t n = 0;
+  while (n < max_rows && static_cast<std::size_t>(n) < reports_.size() &&
+         reports_[static_cast<std::size_t>(n)].received.seconds() < older_than)
+    ++n;
+  reports_.erase(reports_.begin(), reports_.begin() + n);
+  return n;
+}
+
 }  // namespace tocsin::server

@@ -14,6 +14,8 @@ class MemoryDecisionLog final : public DecisionLog {
   Result<RestoredLog> Restore(double since) override;
   Status Commit(std::span<const InboundReport> reports, std::span<const PublishedEvent> events,
                 std::span<const AuditRecord> audit) override;
+  // Deletes the oldest stored reports (in the order stored) received before older_than.
+  Result<std::int64_t> PruneReports(double older_than, std::int64_t max_rows) override;
 
   const std::vector<InboundReport>& reports() const { return reports_; }
   const std::vector<PublishedEvent>& events() const { return events_; }

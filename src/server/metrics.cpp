@@ -53,6 +53,8 @@ std::string Service::Impl::MetricsText() const {
   Counter(&out, "tocsin_decisions_total", "Alert decisions (starts and ends) stored and published.", s.decisions);
   Counter(&out, "tocsin_store_failures_total", "Event-log commits that failed (decisions were still published).",
           s.store_failures);
+  Counter(&out, "tocsin_reports_pruned_total", "Stored reports deleted because they were older than the retention.",
+          s.reports_pruned);
   Counter(&out, "tocsin_operator_actions_total", "Operator actions (audited).", s.operator_actions);
   Gauge(&out, "tocsin_live_tracks", "Confirmed live tracks.", s.live_tracks);
   Gauge(&out, "tocsin_active_alerts", "Zones under alert.", s.active_alerts);

@@ -137,10 +137,12 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
       }); !s.ok())
     return s;
   if (start) c.clock_start = start;
+  double retention_h = c.live.report_retention_s / 3600.0;
   if (Status s = Section(root, "live", source, [&](Reader& r) {
         r.Get("queue_capacity", c.live.queue_capacity);
         r.Get("sensor_stale_after_s", c.live.sensor_stale_after_s);
         r.Get("restore_window_s", c.live.restore_window_s);
+        r.Get("report_retention_h", retention_h);
         r.Get("manual_default_duration_s", c.live.manual_default_duration_s);
         r.Get("manual_max_duration_s", c.live.manual_max_duration_s);
       }); !s.ok())
@@ -151,6 +153,10 @@ Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string&
   if (c.max_connections < 1)
     return Status::Error(source + ": ingest.max_connections must be >= 1 (open TCP/TLS connections per ingest port)");
   if (!(c.clock_rate > 0)) return Status::Error(source + ": clock.rate must be > 0");
+  if (!(retention_h * 3600.0 > c.live.restore_window_s))
+    return Status::Error(source + ": live.report_retention_h must keep more than live.restore_window_s of reports "
+                         "(the restart re-runs them); raise it");
+  c.live.report_retention_s = retention_h * 3600.0;
   if (c.tls_port && (c.tls_cert.empty() || c.tls_key.empty() || c.tls_ca.empty()))
     return Status::Error(source + ": ingest.tls_port needs tls_cert, tls_key and tls_ca (the CA that signs sensor certificates)");
   c.live.mode = c.mode;

@@ -71,4 +71,8 @@ Status StoreDecisionLog::Commit(std::span<const InboundReport> reports, std::spa
   return tx->Commit();
 }
 
+Result<std::int64_t> StoreDecisionLog::PruneReports(double older_than, std::int64_t max_rows) {
+  return store_.Prune(UnixTime(older_than), max_rows);
+}
+
 }  // namespace tocsin::server

@@ -19,6 +19,7 @@ class StoreDecisionLog final : public DecisionLog {
   Result<RestoredLog> Restore(double since) override;
   Status Commit(std::span<const InboundReport> reports, std::span<const PublishedEvent> events,
                 std::span<const AuditRecord> audit) override;
+  Result<std::int64_t> PruneReports(double older_than, std::int64_t max_rows) override;
 
  private:
   store::EventStore& store_;
