@@ -1018,14 +1018,17 @@ std::optional<ActiveAlert> AlertEngine::ActiveAt(zones::ZoneIndex zone, bool pre
   return ActiveAlert{prealert, L.id, zone, UnixTime(L.started), L.SharedThreats(), L.category};
 }
 
+void AlertEngine::ActiveOn(zones::ZoneIndex zone, std::vector<ActiveAlert>& out) const {
+  for (bool pre : {true, false})
+    if (auto a = ActiveAt(zone, pre)) out.push_back(std::move(*a));
+}
+
 std::vector<ActiveAlert> AlertEngine::Active() const {
   const Impl& m = *impl_;
   std::vector<ZoneIndex> zs = m.active;
   std::sort(zs.begin(), zs.end());
   std::vector<ActiveAlert> out;
-  for (ZoneIndex z : zs)
-    for (bool pre : {true, false})
-      if (auto a = ActiveAt(z, pre)) out.push_back(std::move(*a));
+  for (ZoneIndex z : zs) ActiveOn(z, out);
   return out;
 }
 

@@ -171,6 +171,9 @@ class AlertEngine {
   // unless its threat list changed since it was last handed out.
   // REQUIRES: zone < catalog.zones().size().
   std::optional<ActiveAlert> ActiveAt(zones::ZoneIndex zone, bool prealert) const;
+  // Appends the pre-alert and the alert open on `zone` (as Active() lists them) to `out`.
+  // REQUIRES: zone < catalog.zones().size().
+  void ActiveOn(zones::ZoneIndex zone, std::vector<ActiveAlert>& out) const;
   // The id allocator's state, to persist and hand to the next run's constructor.
   const AlertIdAllocator::State& id_state() const;
   const EngineStats& stats() const;

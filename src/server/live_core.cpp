@@ -4,7 +4,6 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <ranges>
@@ -174,7 +173,6 @@ struct LiveCore::Impl {
     std::uint64_t mark = 0;
   };
   std::deque<Undecided> undecided;
-  std::vector<std::uint64_t> marks;  // the batch's danger marks, one per report
 
   double Now() const { return owner.clock_.Now().seconds(); }
 
@@ -247,7 +245,7 @@ struct LiveCore::Impl {
   // have all left the line. Reports of a run are timed from its first arrival (at
   // most 1 ms early): an upper bound.
   void TimeDecidedReports(std::span<const InboundReport> reports, std::span<const std::uint64_t> marks) {
-    const std::uint64_t now_mark = pipeline ? pipeline->danger_mark() : 0;
+    const std::uint64_t now_mark = pipeline->danger_mark();
     for (std::size_t i = 0; i < reports.size(); ++i) {
       const auto arrived = reports[i].arrived;
       const std::uint64_t mark = i < marks.size() ? marks[i] : now_mark;
@@ -259,8 +257,7 @@ struct LiveCore::Impl {
       }
     }
     if (undecided.empty()) return;
-    const std::uint64_t first_waiting =
-        pipeline ? pipeline->first_waiting_danger() : std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t first_waiting = pipeline->first_waiting_danger();
     const auto done = std::chrono::steady_clock::now();
     while (!undecided.empty() && undecided.front().mark <= first_waiting) {
       const Undecided& u = undecided.front();
@@ -276,7 +273,6 @@ struct LiveCore::Impl {
   // The view of an open alert: the cached one while the alert, its category and its
   // (shared) threat list are the same.
   const AlertView& ViewOf(alert::ActiveAlert a) {
-    alert_views.resize(2 * owner.catalog_.zones().size());
     AlertView& v = alert_views[2 * a.zone + (a.prealert ? 1 : 0)];
     if (v.alert.id != a.id || v.alert.category != a.category || !v.alert.threats.SameListAs(a.threats)) {
       v = AlertView{};
@@ -313,12 +309,14 @@ struct LiveCore::Impl {
     s->tracks = prev->tracks;
     s->sensors = prev->sensors;
     s->alerts.reserve(prev->alerts.size() + 2 * zs.size());
+    std::vector<alert::ActiveAlert> open;  // of one zone
     auto next = prev->alerts.begin();  // zone order, pre-alert first
     for (zones::ZoneIndex z : zs) {
       for (; next != prev->alerts.end() && next->alert.zone < z; ++next) s->alerts.push_back(*next);
       while (next != prev->alerts.end() && next->alert.zone == z) ++next;
-      for (bool pre : {true, false})
-        if (auto a = pipeline->engine().ActiveAt(z, pre)) s->alerts.push_back(ViewOf(std::move(*a)));
+      open.clear();
+      pipeline->engine().ActiveOn(z, open);
+      for (auto& a : open) s->alerts.push_back(ViewOf(std::move(a)));
     }
     s->alerts.insert(s->alerts.end(), next, prev->alerts.end());
     Show(std::move(s));
@@ -416,6 +414,7 @@ struct LiveCore::Impl {
 
   void Run() {
     std::vector<InboundReport> batch;
+    std::vector<std::uint64_t> marks;  // the batch's danger marks, one per report
     std::deque<InboundReport> taken;  // taken from the queue, not processed yet
     std::deque<std::function<void()>> cmds;
     std::set<std::string> newly_overloaded;
@@ -614,6 +613,7 @@ Status LiveCore::Start() {
   m.pipeline = std::make_unique<replay::Pipeline>(catalog_, m.policy, m.collected, predict::PredictorConfig{},
                                                   options_.tick_interval_s, restored->ids);
   m.pipeline->SetRadars(sensors_.sensors());  // lost drones that vanished in cover do not dead-reckon
+  m.alert_views.resize(2 * catalog_.zones().size());
   m.track_sink = std::make_unique<LiveTrackSink>(*m.pipeline, options_.trail_points);
   m.tracker = std::make_unique<track::Tracker>(sensors_, m.tracker_config, *m.track_sink);
   // Rebuild tracks from recent reports without deciding anything, then adopt the
@@ -765,9 +765,7 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     std::sort(zs.begin(), zs.end());
     zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
     if (!request.all)
-      for (auto z : zs)
-        for (bool pre : {true, false})
-          if (auto a = engine.ActiveAt(z, pre)) lifted.push_back(std::move(*a));
+      for (auto z : zs) engine.ActiveOn(z, lifted);
     const std::size_t before = m.collected.events.size();
     std::set<std::string> sources;
     for (const auto& a : lifted)
@@ -779,16 +777,16 @@ OperatorOutcome LiveCore::Cancel(const OperatorIdentity& who, const CancelReques
     std::optional<std::vector<alert::ActiveAlert>> all_after;
     for (const auto& s : sources) {
       const TrackId source(s);
-      bool still = false;
+      std::vector<alert::ActiveAlert> issued_on;  // the open alerts of its zones
+      const std::vector<alert::ActiveAlert>* where = &issued_on;
       if (auto it = m.manual_zones.find(s); it != m.manual_zones.end()) {
-        for (auto z : it->second)
-          for (bool pre : {true, false})
-            if (auto a = engine.ActiveAt(z, pre); a && a->threats.Contains(source)) still = true;
+        for (auto z : it->second) engine.ActiveOn(z, issued_on);
       } else {
         if (!all_after) all_after = engine.Active();
-        for (const auto& a : *all_after)
-          if (a.threats.Contains(source)) still = true;
+        where = &*all_after;
       }
+      const bool still =
+          std::any_of(where->begin(), where->end(), [&](const auto& a) { return a.threats.Contains(source); });
       if (!still) {
         engine.RemoveDanger(source, alert::EndReason::kOperator, UnixTime(now));
         m.manual_zones.erase(s);
